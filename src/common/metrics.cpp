@@ -139,8 +139,13 @@ std::string format_value(double v) {
   if (v == std::trunc(v) && std::fabs(v) < 1e15) {
     return std::to_string(static_cast<int64_t>(v));
   }
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  // Shortest round-trip digits; fixed notation in the range people read ("0.0005", not
+  // "5e-04"), exponent form outside it.
+  char buf[400];
+  const double mag = std::fabs(v);
+  auto [end, ec] = mag >= 1e-4 && mag < 1e15
+                       ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
+                       : std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, end);
 }
 
