@@ -5,6 +5,11 @@ namespace dts::rego {
 // ---- the builtin families: add one line per family ----
 void register_operators(Registry& r);  // builtins/operators.cpp: ==, <, +, |, & ...
 void register_core(Registry& r);       // builtins/core.cpp: count, print, internal.member
+void register_aggregates(Registry& r);  // builtins/aggregates.cpp: sum, max, sort ...
+void register_types(Registry& r);       // builtins/types.cpp: is_*, type_name
+void register_strings(Registry& r);     // builtins/strings.cpp: concat, split, trim ...
+void register_sprintf(Registry& r);     // builtins/sprintf.cpp: sprintf
+void register_conversions(Registry& r);  // builtins/conversions.cpp: format_int, to_number
 
 namespace {
 
@@ -12,6 +17,11 @@ using RegisterFn = void (*)(Registry&);
 constexpr RegisterFn kFamilies[] = {
     register_operators,
     register_core,
+    register_aggregates,
+    register_types,
+    register_strings,
+    register_sprintf,
+    register_conversions,
 };
 
 // Error codes that carry the builtin error kinds through Result<Value>.
