@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <thread>
 
+#include "common/log.hpp"
 #include "common/pg/error.hpp"
 
 namespace dts::pg {
@@ -74,8 +75,16 @@ std::string quote_identifier(std::string_view name) {
   return out;
 }
 
+// libpq prints NOTICEs (and errors arriving while idle, such as the FATAL a server sends
+// when it shuts down) to stderr by default; route them into the JSON log instead.
+static void log_notice(void*, const char* message) {
+  log::debug("postgres notice", {{"message", one_line(message)}});
+}
+
 Connection::Connection(Executor executor, PGconn* conn, ConnectOptions options)
-    : conn_(conn), options_(options), socket_(std::move(executor)) {}
+    : conn_(conn), options_(options), socket_(std::move(executor)) {
+  PQsetNoticeProcessor(conn_, &log_notice, nullptr);
+}
 
 Connection::~Connection() {
   if (socket_.is_open()) {
