@@ -10,6 +10,8 @@ void register_types(Registry& r);       // builtins/types.cpp: is_*, type_name
 void register_strings(Registry& r);     // builtins/strings.cpp: concat, split, trim ...
 void register_sprintf(Registry& r);     // builtins/sprintf.cpp: sprintf
 void register_conversions(Registry& r);  // builtins/conversions.cpp: format_int, to_number
+void register_objects(Registry& r);     // builtins/objects.cpp: array.*, object.*, union ...
+void register_json_ops(Registry& r);    // builtins/json_ops.cpp: json.filter/remove/patch
 
 namespace {
 
@@ -22,6 +24,8 @@ constexpr RegisterFn kFamilies[] = {
     register_strings,
     register_sprintf,
     register_conversions,
+    register_objects,
+    register_json_ops,
 };
 
 // Error codes that carry the builtin error kinds through Result<Value>.

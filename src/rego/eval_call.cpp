@@ -1,0 +1,130 @@
+// Calls: builtins (with strict/non-strict error handling), user functions, `with` mocks,
+// print() and walk().
+#include "detail/evaluator.hpp"
+
+namespace dts::rego {
+
+bool Evaluator::finish_call(const Term& t, const Value& result, Frame& f, const VCont& k) {
+  if (t.has_output) {
+    return unify(*t.items.back(), result, f, [&] { return k(Value::boolean(true)); });
+  }
+  return k(result);
+}
+
+bool Evaluator::eval_call(const Term& t, Frame& f, const VCont& k) {
+  if (t.name == "print") return eval_print(t, f, k);
+  size_t nin = t.has_output ? t.items.size() - 1 : t.items.size();
+  std::vector<TermPtr> inputs(t.items.begin(), t.items.begin() + static_cast<long>(nin));
+  std::vector<Value> args;
+  return eval_items(inputs, 0, args, f, [&] {
+    std::string name = t.name;
+    bool user = t.user_call;
+    if (auto it = mocks_.find(t.name); it != mocks_.end()) {
+      if (it->second.value) return finish_call(t, *it->second.value, f, k);
+      name = it->second.function;
+      user = it->second.user;
+    }
+    if (user) {
+      const RuleNode* node = policy_.function(name);
+      if (node == nullptr) return true;
+      auto r = call_function(*node, args, t.loc);
+      if (error_) return false;
+      return r ? finish_call(t, *r, f, k) : true;
+    }
+    if (name == "walk") return eval_walk(t, args[0], f, k);
+    return call_builtin(t, name, args, f, k);
+  });
+}
+
+bool Evaluator::call_builtin(const Term& t, const std::string& name,
+                             const std::vector<Value>& args, Frame& f, const VCont& k) {
+  const Builtin* b = policy_.registry().find(name);
+  if (b == nullptr) {
+    return fail(kEvalTypeError, "undefined function " + name, t.loc);
+  }
+  std::string cache_key;
+  if (b->decl.nondeterministic) {
+    cache_key = name + Value::array(Array(args)).to_json();
+    if (auto cached = cache_get(cache_key)) return finish_call(t, *cached, f, k);
+  }
+  auto r = b->fn(std::span<const Value>(args), *this);
+  if (!r.ok()) {
+    switch (classify(r.error())) {
+      case BuiltinErrorKind::kUndefined:
+        return true;
+      case BuiltinErrorKind::kCancelled:
+        return fail(kEvalCancelError, "evaluation cancelled", t.loc);
+      case BuiltinErrorKind::kTypeError:
+        if (!options_.strict_builtin_errors) return true;
+        return fail(kEvalTypeError, r.error().message(), t.loc);
+      default:
+        if (!options_.strict_builtin_errors) return true;
+        return fail(kEvalBuiltinError, r.error().message(), t.loc);
+    }
+  }
+  if (b->decl.nondeterministic) cache_put(cache_key, *r);
+  return finish_call(t, *r, f, k);
+}
+
+bool Evaluator::eval_print(const Term& t, Frame& f, const VCont& k) {
+  std::string line;
+  for (size_t i = 0; i < t.items.size(); ++i) {
+    std::vector<Value> vals;
+    eval_term(*t.items[i], f, [&](const Value& v) {
+      vals.push_back(v);
+      return true;
+    });
+    if (error_) return false;
+    if (i > 0) line.push_back(' ');
+    if (vals.empty()) {
+      line += "<undefined>";
+      continue;
+    }
+    for (size_t j = 0; j < vals.size(); ++j) {
+      if (j > 0) line.push_back(' ');
+      line += vals[j].is_string() ? vals[j].as_string() : vals[j].to_string();
+    }
+  }
+  if (options_.print) options_.print(t.loc, line);
+  return k(Value::boolean(true));
+}
+
+bool Evaluator::eval_walk(const Term& t, const Value& root, Frame& f, const VCont& k) {
+  Array path;
+  std::function<bool(const Value&)> visit = [&](const Value& v) -> bool {
+    if (!tick()) return false;
+    Value pair = Value::array({Value::array(path), v});
+    if (!finish_call(t, pair, f, k)) return false;
+    switch (v.kind()) {
+      case Kind::kArray:
+        for (size_t i = 0; i < v.as_array().size(); ++i) {
+          path.push_back(Value::number(static_cast<int64_t>(i)));
+          bool r = visit(v.as_array()[i]);
+          path.pop_back();
+          if (!r) return false;
+        }
+        return true;
+      case Kind::kObject:
+        for (const auto& [key, val] : v.as_object()) {
+          path.push_back(key);
+          bool r = visit(val);
+          path.pop_back();
+          if (!r) return false;
+        }
+        return true;
+      case Kind::kSet:
+        for (const auto& e : v.as_set()) {
+          path.push_back(e);
+          bool r = visit(e);
+          path.pop_back();
+          if (!r) return false;
+        }
+        return true;
+      default:
+        return true;
+    }
+  };
+  return visit(root);
+}
+
+}  // namespace dts::rego

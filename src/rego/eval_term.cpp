@@ -1,0 +1,272 @@
+// Evaluation of terms: scalars, composites, refs (including the virtual data tree),
+// comprehensions, and unification.
+#include "detail/evaluator.hpp"
+
+namespace dts::rego {
+
+bool Evaluator::bind(int slot, const Value& v, Frame& f, const Cont& k) {
+  auto& s = f.slots[static_cast<size_t>(slot)];
+  if (s) return *s == v ? k() : true;
+  s = v;
+  bool r = k();
+  f.slots[static_cast<size_t>(slot)].reset();
+  return r;
+}
+
+bool Evaluator::eval_items(const std::vector<TermPtr>& items, size_t i, std::vector<Value>& acc,
+                           Frame& f, const std::function<bool()>& k) {
+  if (i == items.size()) return k();
+  return eval_term(*items[i], f, [&](const Value& v) {
+    acc.push_back(v);
+    bool r = eval_items(items, i + 1, acc, f, k);
+    acc.pop_back();
+    return r;
+  });
+}
+
+bool Evaluator::eval_term(const Term& t, Frame& f, const VCont& k) {
+  switch (t.kind) {
+    case TermKind::kValue:
+      return k(t.value);
+    case TermKind::kVar: {
+      if (t.slot >= 0) {
+        const auto& s = f.slots[static_cast<size_t>(t.slot)];
+        return s ? k(*s) : true;
+      }
+      if (t.name == "input") return input_ ? k(*input_) : true;
+      if (t.name == "data") {
+        auto v = virtual_doc(policy_.root(), &data_);
+        if (error_) return false;
+        return v ? k(*v) : true;
+      }
+      return true;
+    }
+    case TermKind::kRef:
+      return eval_ref(t, f, k);
+    case TermKind::kArray: {
+      std::vector<Value> acc;
+      return eval_items(t.items, 0, acc, f, [&] { return k(Value::array(Array(acc))); });
+    }
+    case TermKind::kSet: {
+      std::vector<Value> acc;
+      return eval_items(t.items, 0, acc, f,
+                        [&] { return k(Value::set(Set(acc.begin(), acc.end()))); });
+    }
+    case TermKind::kObject: {
+      std::vector<Value> acc;
+      return eval_items(t.items, 0, acc, f, [&] {
+        Object obj;
+        for (size_t i = 0; i + 1 < acc.size(); i += 2) obj.insert_or_assign(acc[i], acc[i + 1]);
+        return k(Value::object(std::move(obj)));
+      });
+    }
+    case TermKind::kCall:
+      return eval_call(t, f, k);
+    default:
+      return eval_compr(t, f, k);
+  }
+}
+
+bool Evaluator::eval_compr(const Term& t, Frame& f, const VCont& k) {
+  if (!enter(t.loc)) return false;
+  Array arr;
+  Set set;
+  Object obj;
+  bool ok = eval_body(*t.body, 0, f, [&] {
+    if (t.kind == TermKind::kObjectCompr) {
+      return eval_term(*t.key, f, [&](const Value& key) {
+        return eval_term(*t.head, f, [&](const Value& val) {
+          auto it = obj.find(key);
+          if (it != obj.end() && it->second != val) {
+            return fail(kEvalConflictError, "object keys must be unique", t.loc);
+          }
+          obj.insert_or_assign(key, val);
+          return obj.size() <= options_.max_collection_size ||
+                 fail(kEvalLimitError, "collection too large", t.loc);
+        });
+      });
+    }
+    return eval_term(*t.head, f, [&](const Value& v) {
+      if (t.kind == TermKind::kArrayCompr) {
+        arr.push_back(v);
+      } else {
+        set.insert(v);
+      }
+      return arr.size() + set.size() <= options_.max_collection_size ||
+             fail(kEvalLimitError, "collection too large", t.loc);
+    });
+  });
+  leave();
+  if (!ok && error_) return false;
+  if (t.kind == TermKind::kArrayCompr) return k(Value::array(std::move(arr)));
+  if (t.kind == TermKind::kSetCompr) return k(Value::set(std::move(set)));
+  return k(Value::object(std::move(obj)));
+}
+
+bool Evaluator::eval_ref(const Term& t, Frame& f, const VCont& k) {
+  const Term& head = *t.items[0];
+  if (head.is_var() && head.slot < 0) {
+    if (head.name == "data") {
+      return eval_data(t, 1, &policy_.root(), &data_, f, k);
+    }
+    if (head.name == "input") {
+      return input_ ? eval_path(t, 1, *input_, f, k) : true;
+    }
+  }
+  return eval_term(head, f, [&](const Value& v) { return eval_path(t, 1, v, f, k); });
+}
+
+bool Evaluator::eval_path(const Term& ref, size_t i, const Value& cur, Frame& f,
+                          const VCont& k) {
+  if (i == ref.items.size()) return k(cur);
+  const Term& p = *ref.items[i];
+  if (p.is_var() && p.slot >= 0 && !f.slots[static_cast<size_t>(p.slot)]) {
+    switch (cur.kind()) {
+      case Kind::kArray: {
+        const auto& arr = cur.as_array();
+        for (size_t j = 0; j < arr.size(); ++j) {
+          bool r = bind(p.slot, Value::number(static_cast<int64_t>(j)), f,
+                        [&] { return eval_path(ref, i + 1, arr[j], f, k); });
+          if (!r) return false;
+        }
+        return true;
+      }
+      case Kind::kObject:
+        for (const auto& [key, val] : cur.as_object()) {
+          if (!bind(p.slot, key, f, [&] { return eval_path(ref, i + 1, val, f, k); })) {
+            return false;
+          }
+        }
+        return true;
+      case Kind::kSet:
+        for (const auto& v : cur.as_set()) {
+          if (!bind(p.slot, v, f, [&] { return eval_path(ref, i + 1, v, f, k); })) return false;
+        }
+        return true;
+      default:
+        return true;
+    }
+  }
+  return eval_term(p, f, [&](const Value& key) {
+    const Value* next = cur.find(key);
+    return next == nullptr ? true : eval_path(ref, i + 1, *next, f, k);
+  });
+}
+
+// Walks data.<path> through the rule tree: rule nodes evaluate their rules, other nodes merge
+// base data with the virtual documents below them.
+bool Evaluator::eval_data(const Term& ref, size_t i, const RuleNode* node, const Value* base,
+                          Frame& f, const VCont& k) {
+  if (const Value* o = override_at(node->path)) {
+    return eval_path(ref, i, *o, f, k);
+  }
+  if (node->has_rules()) {
+    auto v = node_value(*node);
+    if (error_) return false;
+    return v ? eval_path(ref, i, *v, f, k) : true;
+  }
+  if (!node->functions.empty()) return true;
+  if (i == ref.items.size()) {
+    auto v = virtual_doc(*node, base);
+    if (error_) return false;
+    return v ? k(*v) : true;
+  }
+  const Term& p = *ref.items[i];
+  if (p.is_var() && p.slot >= 0 && !f.slots[static_cast<size_t>(p.slot)]) {
+    auto v = virtual_doc(*node, base);
+    if (error_) return false;
+    return v ? eval_path(ref, i, *v, f, k) : true;
+  }
+  return eval_term(p, f, [&](const Value& key) {
+    const RuleNode* child = node->child(key);
+    const Value* next_base = base != nullptr ? base->find(key) : nullptr;
+    if (child != nullptr) return eval_data(ref, i + 1, child, next_base, f, k);
+    std::vector<Value> path = node->path;
+    path.push_back(key);
+    if (const Value* o = override_at(path)) return eval_path(ref, i + 1, *o, f, k);
+    return next_base != nullptr ? eval_path(ref, i + 1, *next_base, f, k) : true;
+  });
+}
+
+bool Evaluator::evaluable(const Term& t, const Frame& f) const {
+  switch (t.kind) {
+    case TermKind::kVar:
+      return t.slot < 0 || f.slots[static_cast<size_t>(t.slot)].has_value();
+    case TermKind::kRef:
+      return evaluable(*t.items[0], f);
+    case TermKind::kArray:
+    case TermKind::kSet:
+    case TermKind::kObject:
+      for (const auto& item : t.items) {
+        if (!evaluable(*item, f)) return false;
+      }
+      return true;
+    case TermKind::kCall: {
+      size_t n = t.has_output ? t.items.size() - 1 : t.items.size();
+      for (size_t i = 0; i < n; ++i) {
+        if (!evaluable(*t.items[i], f)) return false;
+      }
+      return true;
+    }
+    default:
+      return true;
+  }
+}
+
+bool Evaluator::unify(const Term& pattern, const Value& v, Frame& f, const Cont& k) {
+  switch (pattern.kind) {
+    case TermKind::kVar:
+      if (pattern.slot >= 0) return bind(pattern.slot, v, f, k);
+      break;
+    case TermKind::kArray: {
+      if (!v.is_array() || v.as_array().size() != pattern.items.size()) return true;
+      const auto& arr = v.as_array();
+      std::function<bool(size_t)> step = [&](size_t i) -> bool {
+        if (i == arr.size()) return k();
+        return unify(*pattern.items[i], arr[i], f, [&] { return step(i + 1); });
+      };
+      return step(0);
+    }
+    case TermKind::kObject: {
+      if (!v.is_object() || v.as_object().size() * 2 != pattern.items.size()) return true;
+      std::function<bool(size_t)> step = [&](size_t i) -> bool {
+        if (i >= pattern.items.size()) return k();
+        return eval_term(*pattern.items[i], f, [&](const Value& key) {
+          const Value* val = v.find(key);
+          if (val == nullptr) return true;
+          return unify(*pattern.items[i + 1], *val, f, [&] { return step(i + 2); });
+        });
+      };
+      return step(0);
+    }
+    default:
+      break;
+  }
+  return eval_term(pattern, f, [&](const Value& pv) { return pv == v ? k() : true; });
+}
+
+bool Evaluator::unify_terms(const Term& a, const Term& b, Frame& f, const Cont& k) {
+  auto unbound_var = [&](const Term& t) { return t.is_var() && t.slot >= 0 && !evaluable(t, f); };
+  if (unbound_var(a)) {
+    return eval_term(b, f, [&](const Value& v) { return unify(a, v, f, k); });
+  }
+  if (unbound_var(b)) {
+    return eval_term(a, f, [&](const Value& v) { return unify(b, v, f, k); });
+  }
+  bool ea = evaluable(a, f);
+  bool eb = evaluable(b, f);
+  if (a.kind == TermKind::kArray && b.kind == TermKind::kArray && !(ea && eb)) {
+    if (a.items.size() != b.items.size()) return true;
+    std::function<bool(size_t)> step = [&](size_t i) -> bool {
+      if (i == a.items.size()) return k();
+      return unify_terms(*a.items[i], *b.items[i], f, [&] { return step(i + 1); });
+    };
+    return step(0);
+  }
+  if (ea) {
+    return eval_term(a, f, [&](const Value& v) { return unify(b, v, f, k); });
+  }
+  return eval_term(b, f, [&](const Value& v) { return unify(a, v, f, k); });
+}
+
+}  // namespace dts::rego

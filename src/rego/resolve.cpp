@@ -1,0 +1,408 @@
+// Name resolution: locals -> frame slots, rule names and imports -> data refs, calls ->
+// builtins or user functions (with arity checks).
+#include <algorithm>
+
+#include "detail/compiler_impl.hpp"
+
+namespace dts::rego {
+namespace {
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += ".";
+    out += p;
+  }
+  return out;
+}
+
+TermPtr make_ref(const std::vector<Value>& path, const std::string& root, const Location& loc) {
+  auto ref = std::make_shared<Term>();
+  ref->kind = TermKind::kRef;
+  ref->loc = loc;
+  ref->items.push_back(make_var(root, loc));
+  ref->items.back()->slot = -1;
+  for (const auto& v : path) ref->items.push_back(make_value(v, loc));
+  return ref;
+}
+
+}  // namespace
+
+int Compiler::declare(const std::string& name, Scope& scope) {
+  int slot = next_slot_++;
+  scope.vars[name] = slot;
+  slot_names_[slot] = name;
+  return slot;
+}
+
+int Compiler::lookup(const std::string& name, Scope& scope) {
+  std::vector<std::set<int>*> crossed;
+  for (Scope* cur = &scope; cur != nullptr; cur = cur->parent) {
+    auto it = cur->vars.find(name);
+    if (it != cur->vars.end()) {
+      for (auto* c : crossed) c->insert(it->second);
+      return it->second;
+    }
+    if (cur->captures != nullptr) crossed.push_back(cur->captures);
+  }
+  return -1;
+}
+
+bool Compiler::global_ref(const std::string& name, const Location& loc, TermPtr& out) {
+  if (name == "input" || name == "data") {
+    out = make_var(name, loc);
+    out->slot = -1;
+    return true;
+  }
+  if (module_ == nullptr) {
+    return false;
+  }
+  for (const auto& imp : module_->imports) {
+    const std::string& root = imp.path[0].as_string();
+    if ((root == "data" || root == "input") && imp.alias == name) {
+      std::vector<Value> rest(imp.path.begin() + 1, imp.path.end());
+      out = make_ref(rest, root, loc);
+      if (rest.empty()) out = out->items[0];
+      return true;
+    }
+  }
+  const RuleNode* node = &policy_->root();
+  for (const auto& p : module_->package) {
+    node = node->child(p);
+    if (node == nullptr) return false;
+  }
+  if (node->child(Value::string(name)) != nullptr) {
+    std::vector<Value> path = module_->package;
+    path.push_back(Value::string(name));
+    out = make_ref(path, "data", loc);
+    return true;
+  }
+  return false;
+}
+
+void Compiler::collect_vars(const TermPtr& t, std::vector<TermPtr>& out) {
+  if (!t) return;
+  switch (t->kind) {
+    case TermKind::kVar:
+      out.push_back(t);
+      return;
+    case TermKind::kRef:
+    case TermKind::kArray:
+    case TermKind::kObject:
+    case TermKind::kSet:
+    case TermKind::kCall:
+      for (const auto& item : t->items) collect_vars(item, out);
+      return;
+    default:
+      return;  // values; comprehensions have their own scope
+  }
+}
+
+void Compiler::declare_pattern(const TermPtr& t, Scope& scope, bool shadow) {
+  std::vector<TermPtr> vars;
+  if (t->kind == TermKind::kVar) {
+    vars.push_back(t);
+  } else if (t->kind == TermKind::kArray) {
+    for (const auto& item : t->items) declare_pattern(item, scope, shadow);
+  } else if (t->kind == TermKind::kObject) {
+    for (size_t i = 1; i < t->items.size(); i += 2) declare_pattern(t->items[i], scope, shadow);
+  }
+  for (const auto& v : vars) {
+    if (v->name == "input" || v->name == "data") {
+      error(kCompileError, v->name + " cannot be shadowed", v->loc);
+      continue;
+    }
+    if (shadow || scope.vars.find(v->name) == scope.vars.end()) {
+      declare(v->name, scope);
+    }
+  }
+}
+
+void Compiler::predeclare(Body& body, Scope& scope) {
+  for (auto& lit : body.lits) {
+    if (lit.kind == LitKind::kExpr && lit.expr->kind == TermKind::kCall &&
+        lit.expr->name == "assign" && lit.expr->items.size() == 2) {
+      const TermPtr& lhs = lit.expr->items[0];
+      if (lhs->kind != TermKind::kVar && lhs->kind != TermKind::kArray &&
+          lhs->kind != TermKind::kObject) {
+        error(kCompileError,
+              "cannot assign to " + term_to_string(*lhs) +
+                  " (assignment operator := requires left-hand side to be a variable or pattern)",
+              lit.loc);
+        continue;
+      }
+      declare_pattern(lhs, scope, true);
+    } else if (lit.kind == LitKind::kSome) {
+      for (const auto& v : lit.some_vars) declare_pattern(v, scope, true);
+    } else if (lit.kind == LitKind::kSomeIn) {
+      if (lit.key) declare_pattern(lit.key, scope, true);
+      declare_pattern(lit.val, scope, true);
+    }
+  }
+  TermPtr unused;
+  for (auto& lit : body.lits) {
+    std::vector<TermPtr> vars;
+    if (lit.kind == LitKind::kExpr) {
+      collect_vars(lit.expr->kind == TermKind::kCall ? lit.expr : lit.expr, vars);
+    } else if (lit.kind == LitKind::kSomeIn || lit.kind == LitKind::kEvery) {
+      collect_vars(lit.collection, vars);
+    }
+    for (const auto& w : lit.withs) collect_vars(w.value, vars);
+    for (const auto& v : vars) {
+      if (lookup(v->name, scope) >= 0) continue;
+      if (!v->is_wildcard() && global_ref(v->name, v->loc, unused)) continue;
+      declare(v->name, scope);
+    }
+  }
+}
+
+void Compiler::resolve_body(Body& body, Scope& scope) {
+  for (auto& lit : body.lits) resolve_literal(lit, scope);
+}
+
+void Compiler::resolve_literal(Literal& lit, Scope& scope) {
+  switch (lit.kind) {
+    case LitKind::kExpr:
+      resolve_term(lit.expr, scope);
+      break;
+    case LitKind::kSome:
+      for (auto& v : lit.some_vars) resolve_term(v, scope);
+      break;
+    case LitKind::kSomeIn:
+      if (lit.key) resolve_term(lit.key, scope);
+      resolve_term(lit.val, scope);
+      resolve_term(lit.collection, scope);
+      break;
+    case LitKind::kEvery: {
+      resolve_term(lit.collection, scope);
+      std::set<int> captures;
+      Scope child{&scope, {}, &captures};
+      if (lit.key) declare_pattern(lit.key, child, true);
+      declare_pattern(lit.val, child, true);
+      if (lit.key) resolve_term(lit.key, child);
+      resolve_term(lit.val, child);
+      predeclare(*lit.body, child);
+      resolve_body(*lit.body, child);
+      lit.free_slots.assign(captures.begin(), captures.end());
+      break;
+    }
+  }
+  for (auto& w : lit.withs) {
+    resolve_with_target(w.target, scope);
+    if (w.target->kind == TermKind::kCall &&
+        (w.value->kind == TermKind::kVar || w.value->kind == TermKind::kRef) &&
+        !(w.value->is_var() && lookup(w.value->name, scope) >= 0)) {
+      // `with f as g`: g names a replacement function, not a value.
+      bool user = false;
+      std::string fname = function_name(*w.value, scope, user);
+      if (!fname.empty() && (user || registry_.find(fname) != nullptr)) {
+        auto marker = std::make_shared<Term>();
+        marker->kind = TermKind::kCall;
+        marker->loc = w.value->loc;
+        marker->fn = w.value;
+        marker->name = fname;
+        marker->user_call = user;
+        w.value = marker;
+        continue;
+      }
+    }
+    resolve_term(w.value, scope);
+  }
+}
+
+void Compiler::resolve_with_target(TermPtr& t, Scope& scope) {
+  const Term& head = t->kind == TermKind::kRef ? *t->items[0] : *t;
+  if (head.is_var() && (head.name == "input" || head.name == "data")) {
+    if (t->kind == TermKind::kVar) t->slot = -1;
+    for (auto& item : t->items) {
+      if (item->is_var()) item->slot = -1;
+    }
+    return;
+  }
+  bool user = false;
+  std::string name = function_name(*t, scope, user);
+  if (!user && registry_.find(name) == nullptr) {
+    // A rule reference through a package-local name: turn it into its data ref.
+    TermPtr ref;
+    if (head.is_var() && global_ref(head.name, head.loc, ref) && ref->kind == TermKind::kRef) {
+      for (size_t i = 1; i < t->items.size(); ++i) ref->items.push_back(t->items[i]);
+      t = ref;
+      return;
+    }
+    error(kCompileError, "with target " + term_to_string(*t) + " must be a ref to input, data or a function", t->loc);
+    return;
+  }
+  auto fn = std::make_shared<Term>();
+  fn->kind = TermKind::kCall;
+  fn->loc = t->loc;
+  fn->name = name;
+  fn->user_call = user;
+  fn->fn = t;
+  t = fn;
+}
+
+std::string Compiler::function_name(const Term& fn, Scope& scope, bool& user) {
+  (void)scope;
+  std::vector<std::string> parts;
+  if (fn.kind == TermKind::kVar) {
+    parts.push_back(fn.name);
+  } else if (fn.kind == TermKind::kRef && fn.items[0]->is_var()) {
+    parts.push_back(fn.items[0]->name);
+    for (size_t i = 1; i < fn.items.size(); ++i) {
+      if (fn.items[i]->kind != TermKind::kValue || !fn.items[i]->value.is_string()) return "";
+      parts.push_back(fn.items[i]->value.as_string());
+    }
+  } else {
+    return "";
+  }
+  user = false;
+  std::vector<std::string> candidates;
+  if (module_ != nullptr) {
+    for (const auto& imp : module_->imports) {
+      if (imp.path[0] == Value::string("data") && imp.alias == parts[0]) {
+        std::vector<std::string> full;
+        for (const auto& p : imp.path) full.push_back(p.is_string() ? p.as_string() : p.to_string());
+        full.insert(full.end(), parts.begin() + 1, parts.end());
+        candidates.push_back(join(full));
+      }
+    }
+    std::vector<std::string> local = {"data"};
+    for (const auto& p : module_->package) local.push_back(p.is_string() ? p.as_string() : p.to_string());
+    local.insert(local.end(), parts.begin(), parts.end());
+    candidates.push_back(join(local));
+  }
+  if (parts[0] == "data") candidates.push_back(join(parts));
+  for (const auto& c : candidates) {
+    if (policy_->function(c) != nullptr) {
+      user = true;
+      return c;
+    }
+  }
+  return join(parts);
+}
+
+void Compiler::resolve_call(Term& t, Scope& scope) {
+  for (auto& a : t.items) resolve_term(a, scope);
+  if (t.name == "eq" || t.name == "assign") {
+    return;
+  }
+  bool user = false;
+  std::string name = function_name(*t.fn, scope, user);
+  if (name.empty()) {
+    error(kTypeError, "invalid function call " + term_to_string(t), t.loc);
+    return;
+  }
+  t.name = name;
+  t.user_call = user;
+  int nargs = static_cast<int>(t.items.size());
+  if (user) {
+    const RuleNode* node = policy_->function(name);
+    if (current_node_ != nullptr) deps_[current_node_].insert(node);
+    if (nargs != node->function_arity && nargs != node->function_arity + 1) {
+      error(kTypeError, name + ": arity mismatch (function expects " +
+                            std::to_string(node->function_arity) + " arguments)", t.loc);
+    }
+    return;
+  }
+  if (name == "walk") {
+    if (nargs != 1 && nargs != 2) error(kTypeError, "walk: arity mismatch", t.loc);
+    t.has_output = nargs == 2;
+    return;
+  }
+  const Builtin* b = registry_.find(name);
+  if (b == nullptr) {
+    error(kTypeError, "undefined function " + name + " (could not find function)", t.loc);
+    return;
+  }
+  if (b->decl.variadic) return;
+  int arity = static_cast<int>(b->decl.args.size());
+  t.has_output = nargs == arity + 1;
+  if (nargs != arity && nargs != arity + 1) {
+    error(kTypeError, name + ": arity mismatch: expects " + std::to_string(arity) + " argument" +
+                          (arity == 1 ? "" : "s") + ", got " + std::to_string(nargs),
+          t.loc);
+    return;
+  }
+  // Literal operands of the wrong type are caught here, as OPA's type checker does.
+  for (int i = 0; i < arity; ++i) {
+    const Term& a = *t.items[static_cast<size_t>(i)];
+    uint16_t mask = b->decl.args[static_cast<size_t>(i)];
+    uint16_t got = 0;
+    if (a.kind == TermKind::kValue) got = types::of(a.value);
+    if (a.kind == TermKind::kArray || a.kind == TermKind::kArrayCompr) got = types::kArray;
+    if (a.kind == TermKind::kObject || a.kind == TermKind::kObjectCompr) got = types::kObject;
+    if (a.kind == TermKind::kSet || a.kind == TermKind::kSetCompr) got = types::kSet;
+    if (got != 0 && (mask & got) == 0) {
+      std::string got_name = a.kind == TermKind::kValue ? std::string(a.value.type_name()) : "composite";
+      error(kTypeError, name + ": operand " + std::to_string(i + 1) + " has wrong type (got " +
+                            got_name + ")", a.loc);
+      return;
+    }
+  }
+}
+
+void Compiler::resolve_term(TermPtr& t, Scope& scope) {
+  switch (t->kind) {
+    case TermKind::kValue:
+      return;
+    case TermKind::kVar: {
+      if (t->slot >= 0 || (t->slot == -1 && (t->name == "input" || t->name == "data") &&
+                           lookup(t->name, scope) < 0)) {
+        if (t->slot >= 0) return;
+      }
+      int slot = lookup(t->name, scope);
+      if (slot >= 0) {
+        t->slot = slot;
+        return;
+      }
+      TermPtr ref;
+      if (!t->is_wildcard() && global_ref(t->name, t->loc, ref)) {
+        t = ref;
+        if (t->kind == TermKind::kRef && t->items[0]->name == "data") note_data_ref(*t);
+        return;
+      }
+      t->slot = declare(t->name, scope);
+      return;
+    }
+    case TermKind::kRef: {
+      resolve_term(t->items[0], scope);
+      if (t->items[0]->kind == TermKind::kRef) {
+        // Head expanded into a ref (import alias or rule name): flatten.
+        auto head = t->items[0];
+        std::vector<TermPtr> items = head->items;
+        items.insert(items.end(), t->items.begin() + 1, t->items.end());
+        t->items = std::move(items);
+      }
+      for (size_t i = 1; i < t->items.size(); ++i) resolve_term(t->items[i], scope);
+      if (t->items[0]->is_var() && t->items[0]->slot < 0 && t->items[0]->name == "data") {
+        note_data_ref(*t);
+      }
+      return;
+    }
+    case TermKind::kArray:
+    case TermKind::kObject:
+    case TermKind::kSet:
+      for (auto& item : t->items) resolve_term(item, scope);
+      return;
+    case TermKind::kCall:
+      resolve_call(*t, scope);
+      return;
+    case TermKind::kArrayCompr:
+    case TermKind::kSetCompr:
+    case TermKind::kObjectCompr: {
+      std::set<int> captures;
+      Scope child{&scope, {}, &captures};
+      predeclare(*t->body, child);
+      std::vector<TermPtr> head_vars;
+      collect_vars(t->head, head_vars);
+      collect_vars(t->key, head_vars);
+      resolve_body(*t->body, child);
+      if (t->key) resolve_term(t->key, child);
+      resolve_term(t->head, child);
+      t->free_slots.assign(captures.begin(), captures.end());
+      return;
+    }
+  }
+}
+
+}  // namespace dts::rego
