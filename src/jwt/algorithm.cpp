@@ -13,19 +13,32 @@ std::optional<Alg> parse_alg(std::string_view name) {
 
 std::string_view alg_name(Alg alg) {
   switch (alg) {
-    case Alg::kHS256: return "HS256";
-    case Alg::kHS384: return "HS384";
-    case Alg::kHS512: return "HS512";
-    case Alg::kRS256: return "RS256";
-    case Alg::kRS384: return "RS384";
-    case Alg::kRS512: return "RS512";
-    case Alg::kPS256: return "PS256";
-    case Alg::kPS384: return "PS384";
-    case Alg::kPS512: return "PS512";
-    case Alg::kES256: return "ES256";
-    case Alg::kES384: return "ES384";
-    case Alg::kES512: return "ES512";
-    case Alg::kEdDSA: return "EdDSA";
+    case Alg::kHS256:
+      return "HS256";
+    case Alg::kHS384:
+      return "HS384";
+    case Alg::kHS512:
+      return "HS512";
+    case Alg::kRS256:
+      return "RS256";
+    case Alg::kRS384:
+      return "RS384";
+    case Alg::kRS512:
+      return "RS512";
+    case Alg::kPS256:
+      return "PS256";
+    case Alg::kPS384:
+      return "PS384";
+    case Alg::kPS512:
+      return "PS512";
+    case Alg::kES256:
+      return "ES256";
+    case Alg::kES384:
+      return "ES384";
+    case Alg::kES512:
+      return "ES512";
+    case Alg::kEdDSA:
+      return "EdDSA";
   }
   return "";
 }
@@ -49,11 +62,16 @@ KeyType alg_key_type(Alg alg) {
 
 std::string_view alg_curve(Alg alg) {
   switch (alg) {
-    case Alg::kES256: return "P-256";
-    case Alg::kES384: return "P-384";
-    case Alg::kES512: return "P-521";
-    case Alg::kEdDSA: return "Ed25519";
-    default: return "";
+    case Alg::kES256:
+      return "P-256";
+    case Alg::kES384:
+      return "P-384";
+    case Alg::kES512:
+      return "P-521";
+    case Alg::kEdDSA:
+      return "Ed25519";
+    default:
+      return "";
   }
 }
 
@@ -86,10 +104,14 @@ bool is_pss(Alg alg) { return alg == Alg::kPS256 || alg == Alg::kPS384 || alg ==
 
 std::string_view key_type_name(KeyType type) {
   switch (type) {
-    case KeyType::kRsa: return "RSA";
-    case KeyType::kEc: return "EC";
-    case KeyType::kOkp: return "OKP";
-    case KeyType::kOct: return "oct";
+    case KeyType::kRsa:
+      return "RSA";
+    case KeyType::kEc:
+      return "EC";
+    case KeyType::kOkp:
+      return "OKP";
+    case KeyType::kOct:
+      return "oct";
   }
   return "";
 }

@@ -28,10 +28,9 @@ enum class Alg {
 };
 
 // Every supported algorithm, in declaration order (round-trip tests iterate over it).
-inline constexpr Alg kAllAlgs[] = {Alg::kHS256, Alg::kHS384, Alg::kHS512, Alg::kRS256,
-                                   Alg::kRS384, Alg::kRS512, Alg::kPS256, Alg::kPS384,
-                                   Alg::kPS512, Alg::kES256, Alg::kES384, Alg::kES512,
-                                   Alg::kEdDSA};
+inline constexpr Alg kAllAlgs[] = {Alg::kHS256, Alg::kHS384, Alg::kHS512, Alg::kRS256, Alg::kRS384,
+                                   Alg::kRS512, Alg::kPS256, Alg::kPS384, Alg::kPS512, Alg::kES256,
+                                   Alg::kES384, Alg::kES512, Alg::kEdDSA};
 
 // The key family an algorithm needs; also the JWK "kty" of such a key.
 enum class KeyType { kRsa, kEc, kOkp, kOct };

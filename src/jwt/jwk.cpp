@@ -2,12 +2,10 @@
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
-
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <vector>
 
 #include "jwt/base64.hpp"
@@ -63,8 +61,8 @@ Result<EVP_PKEY*> pkey_from_params(const char* type, OSSL_PARAM_BLD* bld, bool p
   if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
       EVP_PKEY_fromdata(ctx.get(), &pkey, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
                         params.get()) != 1) {
-    return detail::openssl_error(Code::kInvalidArgument, std::string("jwk: invalid ") + type +
-                                                             " key");
+    return detail::openssl_error(Code::kInvalidArgument,
+                                 std::string("jwk: invalid ") + type + " key");
   }
   // fromdata does not validate; reject off-curve points and nonsense RSA publics here.
   PkeyCtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
@@ -102,8 +100,10 @@ Result<EVP_PKEY*> rsa_from_jwk(const json::object& jwk) {
     ok = push_bn(bld.get(), OSSL_PKEY_PARAM_RSA_D, d, keep);
     // CRT parameters are an optimisation; use them only when all five are present.
     static constexpr std::pair<const char*, const char*> kCrt[] = {
-        {"p", OSSL_PKEY_PARAM_RSA_FACTOR1},      {"q", OSSL_PKEY_PARAM_RSA_FACTOR2},
-        {"dp", OSSL_PKEY_PARAM_RSA_EXPONENT1},   {"dq", OSSL_PKEY_PARAM_RSA_EXPONENT2},
+        {"p", OSSL_PKEY_PARAM_RSA_FACTOR1},
+        {"q", OSSL_PKEY_PARAM_RSA_FACTOR2},
+        {"dp", OSSL_PKEY_PARAM_RSA_EXPONENT1},
+        {"dq", OSSL_PKEY_PARAM_RSA_EXPONENT2},
         {"qi", OSSL_PKEY_PARAM_RSA_COEFFICIENT1}};
     bool all = true;
     for (const auto& [member, param] : kCrt) {
@@ -355,8 +355,10 @@ Result<json::object> key_to_private_jwk(const Key& key) {
     DTS_TRY(add_bn_member(pkey, OSSL_PKEY_PARAM_RSA_D, "d", 0, out));
     // CRT members are optional (a key imported from n/e/d alone has none).
     static constexpr std::pair<const char*, const char*> kCrt[] = {
-        {OSSL_PKEY_PARAM_RSA_FACTOR1, "p"},      {OSSL_PKEY_PARAM_RSA_FACTOR2, "q"},
-        {OSSL_PKEY_PARAM_RSA_EXPONENT1, "dp"},   {OSSL_PKEY_PARAM_RSA_EXPONENT2, "dq"},
+        {OSSL_PKEY_PARAM_RSA_FACTOR1, "p"},
+        {OSSL_PKEY_PARAM_RSA_FACTOR2, "q"},
+        {OSSL_PKEY_PARAM_RSA_EXPONENT1, "dp"},
+        {OSSL_PKEY_PARAM_RSA_EXPONENT2, "dq"},
         {OSSL_PKEY_PARAM_RSA_COEFFICIENT1, "qi"}};
     for (const auto& [param, member] : kCrt) {
       (void)add_bn_member(pkey, param, member, 0, out);
@@ -373,31 +375,6 @@ Result<json::object> key_to_private_jwk(const Key& key) {
     OPENSSL_cleanse(raw, sizeof(raw));
   }
   return out;
-}
-
-Result<std::string> jwk_thumbprint(const Key& key) {
-  json::object members;
-  if (key.type() == KeyType::kOct) {
-    members["k"] = base64url_encode(key.secret());
-    members["kty"] = "oct";
-  } else {
-    DTS_ASSIGN_OR_RETURN(members, public_members(key));
-  }
-  // RFC 7638 §3: required members only, lexicographic order, no whitespace. The required
-  // members are exactly what public_members emits; sort them by name.
-  std::vector<std::pair<std::string, std::string>> sorted;
-  for (const auto& kv : members) {
-    sorted.emplace_back(std::string(kv.key()), json::serialize(kv.value()));
-  }
-  std::sort(sorted.begin(), sorted.end());
-  std::string canonical = "{";
-  for (size_t i = 0; i < sorted.size(); ++i) {
-    canonical += (i ? ",\"" : "\"") + sorted[i].first + "\":" + sorted[i].second;
-  }
-  canonical += "}";
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), digest);
-  return base64url_encode(std::string_view(reinterpret_cast<char*>(digest), sizeof(digest)));
 }
 
 }  // namespace dts::jwt

@@ -1,5 +1,5 @@
 #pragma once
-// JSON Web Key (RFC 7517, RFC 7518 §6, RFC 8037 §2) <-> Key, and JWK thumbprints (RFC 7638).
+// JSON Web Key (RFC 7517, RFC 7518 §6, RFC 8037 §2) <-> Key. Thumbprints: thumbprint.hpp.
 //
 // Supported: kty "RSA" (n, e; private d with optional p, q, dp, dq, qi), "EC" (crv P-256,
 // P-384, P-521; x, y; private d), "OKP" (crv Ed25519; x; private d) and "oct" (k).
@@ -31,8 +31,5 @@ Result<boost::json::object> key_to_public_jwk(const Key& key);
 // The full JWK including private members (oct: "k"). For storage and for Rego's
 // io.jwt.encode_sign inputs; never publish it.
 Result<boost::json::object> key_to_private_jwk(const Key& key);
-
-// RFC 7638 SHA-256 thumbprint, base64url: a stable kid derived from the public key.
-Result<std::string> jwk_thumbprint(const Key& key);
 
 }  // namespace dts::jwt

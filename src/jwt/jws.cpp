@@ -1,9 +1,8 @@
 #include "jwt/jws.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
-#include <algorithm>
 
 #include "jwt/base64.hpp"
 #include "jwt/signature.hpp"
@@ -16,8 +15,8 @@ namespace json = boost::json;
 // Header parameters registered by RFC 7515 §4.1 and RFC 7518 §4.1 (for JWE/JWS); "crit"
 // must not list them (RFC 7515 §4.1.11).
 constexpr std::string_view kRegisteredHeaders[] = {
-    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit",
-    "enc", "zip", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c"};
+    "alg",  "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty",
+    "crit", "enc", "zip", "epk", "apu", "apv", "iv",  "tag",      "p2s", "p2c"};
 
 Result<json::value> parse_json(std::string_view text, std::string_view part) {
   boost::system::error_code ec;
@@ -120,8 +119,7 @@ Status check_crit(const json::object& header, std::span<const std::string> under
     std::string_view name = item.get_string();
     if (std::find(std::begin(kRegisteredHeaders), std::end(kRegisteredHeaders), name) !=
         std::end(kRegisteredHeaders)) {
-      return invalid_argument("\"crit\" lists the registered header \"" + std::string(name) +
-                              "\"");
+      return invalid_argument("\"crit\" lists the registered header \"" + std::string(name) + "\"");
     }
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
       return invalid_argument("\"crit\" lists \"" + std::string(name) + "\" twice");

@@ -27,18 +27,17 @@ inline constexpr size_t kDefaultMaxTokenBytes = 16 * 1024;
 
 struct DecodedJws {
   boost::json::object header;
-  std::string payload;                         // the decoded payload bytes
-  std::optional<boost::json::object> claims;   // the payload, if it is a JSON object
-  std::string signing_input;                   // "BASE64URL(header).BASE64URL(payload)"
-  std::string signature;                       // decoded signature bytes
+  std::string payload;                        // the decoded payload bytes
+  std::optional<boost::json::object> claims;  // the payload, if it is a JSON object
+  std::string signing_input;                  // "BASE64URL(header).BASE64URL(payload)"
+  std::string signature;                      // decoded signature bytes
 };
 
 // Splits and decodes a compact JWS. InvalidArgument with a message naming the part on: more
 // than `max_bytes`, not exactly three '.'-separated parts (a five-part JWE is named as such),
 // bad base64url in any part, a header that is not a JSON object with a string "alg", a
 // payload that is JSON but malformed (non-JSON payloads are allowed: `claims` stays empty).
-Result<DecodedJws> decode_compact(std::string_view token,
-                                  size_t max_bytes = kDefaultMaxTokenBytes);
+Result<DecodedJws> decode_compact(std::string_view token, size_t max_bytes = kDefaultMaxTokenBytes);
 
 // The header's "alg" as a supported algorithm. InvalidArgument for "none" (named as such)
 // and for any unknown value.

@@ -62,7 +62,9 @@ class Key {
   // The OpenSSL key (nullptr for oct). Valid for the lifetime of this Key or its copies.
   EVP_PKEY* pkey() const { return pkey_.get(); }
   // The HMAC secret (empty for asymmetric keys).
-  std::string_view secret() const { return secret_ ? std::string_view(*secret_) : std::string_view(); }
+  std::string_view secret() const {
+    return secret_ ? std::string_view(*secret_) : std::string_view();
+  }
 
   // The same key without its private part, metadata kept. For oct keys there is no public
   // half: the result is the key itself (verification with HMAC needs the secret).

@@ -62,8 +62,7 @@ bool KeyCache::begin_refresh(std::string_view issuer, RefreshReason reason, Stea
   return true;
 }
 
-bool KeyCache::should_refresh(std::string_view issuer, RefreshReason reason,
-                              SteadyTime now) const {
+bool KeyCache::should_refresh(std::string_view issuer, RefreshReason reason, SteadyTime now) const {
   return refresh_due(state(issuer), policy_, reason, now);
 }
 

@@ -83,7 +83,7 @@ Result<ParsedJwks> parse_jwks(const json::value& doc) {
   return out;
 }
 
-Result<ParsedJwks> parse_jwks(std::string_view json_text) {
+Result<ParsedJwks> parse_jwks_json(std::string_view json_text) {
   boost::system::error_code ec;
   json::value doc = json::parse(json_text, ec);
   if (ec) {

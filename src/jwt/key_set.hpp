@@ -60,6 +60,6 @@ struct ParsedJwks {
 // odd key at the issuer does not lock every user out. Keys with "use" other than "sig" are
 // skipped too. InvalidArgument only if the document itself is not {"keys":[...]}.
 Result<ParsedJwks> parse_jwks(const boost::json::value& doc);
-Result<ParsedJwks> parse_jwks(std::string_view json_text);
+Result<ParsedJwks> parse_jwks_json(std::string_view json_text);
 
 }  // namespace dts::jwt

@@ -167,8 +167,8 @@ Result<bool> rego_verify(Alg alg, std::string_view token, std::string_view cert_
   return verify_with_keys(*jws, alg, keys);
 }
 
-Result<RegoDecodeVerify> rego_decode_verify(std::string_view token,
-                                            const json::object& constraints, int64_t now_ns) {
+Result<RegoDecodeVerify> rego_decode_verify(std::string_view token, const json::object& constraints,
+                                            int64_t now_ns) {
   DTS_ASSIGN_OR_RETURN(Constraints c, parse_constraints(constraints));
   KeySet keys;
   if (c.secret) {

@@ -54,8 +54,7 @@ struct RegoDecodeVerify {
 // constraint "aud" must be one of its values, and if it has none the constraint must be
 // absent. InvalidArgument for bad constraints (unknown names, both/neither key inputs).
 Result<RegoDecodeVerify> rego_decode_verify(std::string_view token,
-                                            const boost::json::object& constraints,
-                                            int64_t now_ns);
+                                            const boost::json::object& constraints, int64_t now_ns);
 
 // io.jwt.encode_sign: signs JSON `payload` with `header` (which names the alg) and a
 // private JWK (or an "oct" JWK for HS*).

@@ -19,9 +19,12 @@ const unsigned char* bytes(std::string_view s) {
 // Width in bytes of R and S for the algorithm's curve.
 size_t ecdsa_half(Alg alg) {
   switch (alg) {
-    case Alg::kES256: return 32;
-    case Alg::kES384: return 48;
-    default: return 66;
+    case Alg::kES256:
+      return 32;
+    case Alg::kES384:
+      return 48;
+    default:
+      return 66;
   }
 }
 
@@ -173,8 +176,8 @@ Status verify_bytes(Alg alg, const Key& key, std::string_view input, std::string
     return internal_error("jws: out of memory");
   }
   DTS_TRY(init_ctx(alg, key, ctx.get(), false));
-  int rc = EVP_DigestVerify(ctx.get(), bytes(to_check), to_check.size(), bytes(input),
-                            input.size());
+  int rc =
+      EVP_DigestVerify(ctx.get(), bytes(to_check), to_check.size(), bytes(input), input.size());
   detail::clear_openssl_errors();
   if (rc != 1) {
     return unauthenticated("signature does not verify");

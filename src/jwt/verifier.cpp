@@ -57,8 +57,7 @@ Result<std::vector<const Key*>> select_keys(const KeySet& keys, const json::obje
       candidates.push_back(&keys.keys()[0]);  // a single anonymous key (static config)
     }
     if (candidates.empty()) {
-      return not_found("unknown kid (the key set has " + std::to_string(keys.size()) +
-                       " keys)");
+      return not_found("unknown kid (the key set has " + std::to_string(keys.size()) + " keys)");
     }
   } else {
     if (keys.size() != 1) {
@@ -87,19 +86,32 @@ Result<std::vector<const Key*>> select_keys(const KeySet& keys, const json::obje
 
 std::string_view check_name(Check check) {
   switch (check) {
-    case Check::kNone: return "none";
-    case Check::kSize: return "size";
-    case Check::kFormat: return "format";
-    case Check::kAlgorithm: return "algorithm";
-    case Check::kCrit: return "crit";
-    case Check::kKey: return "key";
-    case Check::kSignature: return "signature";
-    case Check::kExpired: return "expired";
-    case Check::kNotYetValid: return "not_yet_valid";
-    case Check::kIssuedInFuture: return "issued_in_future";
-    case Check::kIssuer: return "issuer";
-    case Check::kAudience: return "audience";
-    case Check::kTokenUse: return "token_use";
+    case Check::kNone:
+      return "none";
+    case Check::kSize:
+      return "size";
+    case Check::kFormat:
+      return "format";
+    case Check::kAlgorithm:
+      return "algorithm";
+    case Check::kCrit:
+      return "crit";
+    case Check::kKey:
+      return "key";
+    case Check::kSignature:
+      return "signature";
+    case Check::kExpired:
+      return "expired";
+    case Check::kNotYetValid:
+      return "not_yet_valid";
+    case Check::kIssuedInFuture:
+      return "issued_in_future";
+    case Check::kIssuer:
+      return "issuer";
+    case Check::kAudience:
+      return "audience";
+    case Check::kTokenUse:
+      return "token_use";
   }
   return "unknown";
 }
@@ -137,8 +149,9 @@ Result<VerifiedToken> run(const VerifierOptions& opt, std::string_view token,
     *failed = Check::kNone;
   }
   if (token.size() > opt.max_token_bytes) {
-    return reject(Check::kSize, "token of " + std::to_string(token.size()) + " bytes exceeds " +
-                                    std::to_string(opt.max_token_bytes),
+    return reject(Check::kSize,
+                  "token of " + std::to_string(token.size()) + " bytes exceeds " +
+                      std::to_string(opt.max_token_bytes),
                   failed);
   }
   auto decoded = decode_compact(token, opt.max_token_bytes);
@@ -162,11 +175,12 @@ Result<VerifiedToken> run(const VerifierOptions& opt, std::string_view token,
   }
   const json::object& claims = *jws.claims;
   const json::value* iss = claims.if_contains("iss");
-  std::string_view issuer = iss != nullptr && iss->is_string() ? iss->get_string() : "";
+  std::string_view issuer =
+      iss != nullptr && iss->is_string() ? std::string_view(iss->get_string()) : std::string_view();
   if (!opt.allow_any_issuer && !contains(opt.issuers, issuer)) {
     // Checked before key lookup because the issuer selects the key set (KeyCache path).
-    return reject(Check::kIssuer,
-                  iss == nullptr ? "no \"iss\" claim" : "issuer is not trusted", failed);
+    return reject(Check::kIssuer, iss == nullptr ? "no \"iss\" claim" : "issuer is not trusted",
+                  failed);
   }
   std::shared_ptr<const KeySet> keys = keys_for(issuer);
   if (!keys || keys->empty()) {

@@ -23,8 +23,7 @@ void clear_openssl_errors() { ERR_clear_error(); }
 std::string bn_to_bytes(const BIGNUM* bn, int width) {
   int len = width > 0 ? width : BN_num_bytes(bn);
   std::string out(static_cast<size_t>(len), '\0');
-  if (len > 0 &&
-      BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(out.data()), len) != len) {
+  if (len > 0 && BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(out.data()), len) != len) {
     return {};
   }
   return out;
