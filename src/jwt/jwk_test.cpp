@@ -7,8 +7,8 @@
 
 #include "jwt/base64.hpp"
 #include "jwt/key_set.hpp"
-#include "jwt/thumbprint.hpp"
 #include "jwt/test_support.hpp"
+#include "jwt/thumbprint.hpp"
 
 namespace dts::jwt {
 namespace {

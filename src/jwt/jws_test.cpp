@@ -175,6 +175,15 @@ TEST(JwsDecode, RejectsInvalidUtf8AndDeepNesting) {
       decode_compact(header + "." + base64url_encode("{\"a\":" + deep + "}") + ".c2ln").ok());
 }
 
+TEST(JwsDecode, DuplicateHeaderMembersKeepTheLastValue) {
+  // RFC 7515 §5.2 allows "use the lexically last"; Boost.JSON does exactly that, so every
+  // consumer of the parsed header sees the same value the verifier saw.
+  std::string token = base64url_encode(R"({"alg":"none","alg":"HS256"})") + ".e30.c2ln";
+  auto jws = decode_compact(token);
+  ASSERT_TRUE(jws.ok());
+  EXPECT_EQ(header_alg(jws->header).value(), Alg::kHS256);
+}
+
 TEST(JwsDecode, GarbageNeverCrashes) {
   // A cheap deterministic fuzz: random bytes, random base64url-ish strings with dots.
   uint32_t state = 12345;

@@ -240,6 +240,48 @@ TEST(OpensslCli, VerifiesSignaturesMadeByOpensslDgst) {
   EXPECT_FALSE(verify_bytes(Alg::kES256, ec, input, osig).ok());  // DER is not a JWS signature
 }
 
+TEST(OpensslCli, ReadsLegacyPemShapesAndRefusesEncryptedPem) {
+  if (!have_openssl()) {
+    GTEST_SKIP() << "openssl CLI not installed";
+  }
+  TempDir dir;
+  std::string k = (dir / "k.pem").string();
+  ASSERT_TRUE(run("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " + k));
+  Key key = Key::from_pem(read_file(k)).value();
+  // PKCS#1 "RSA PUBLIC KEY" and traditional "RSA PRIVATE KEY".
+  ASSERT_TRUE(run("openssl rsa -in " + k + " -RSAPublicKey_out -out " + (dir / "p1.pem").string()));
+  ASSERT_TRUE(run("openssl rsa -in " + k + " -traditional -out " + (dir / "t.pem").string()));
+  std::string p1 = read_file(dir / "p1.pem");
+  std::string trad = read_file(dir / "t.pem");
+  EXPECT_NE(p1.find("BEGIN RSA PUBLIC KEY"), std::string::npos);
+  EXPECT_NE(trad.find("BEGIN RSA PRIVATE KEY"), std::string::npos);
+  EXPECT_TRUE(Key::from_pem(p1).value().same_material(key));
+  EXPECT_TRUE(Key::from_pem(trad).value().has_private());
+  // SEC1 "EC PRIVATE KEY".
+  ASSERT_TRUE(
+      run("openssl ecparam -name secp384r1 -genkey -noout -out " + (dir / "ec.pem").string()));
+  std::string sec1 = read_file(dir / "ec.pem");
+  EXPECT_NE(sec1.find("BEGIN EC PRIVATE KEY"), std::string::npos);
+  Key ec = Key::from_pem(sec1).value();
+  EXPECT_EQ(ec.curve(), "P-384");
+  EXPECT_TRUE(ec.has_private());
+  // Encrypted keys are refused, and never prompt for a passphrase (stdin is closed anyway).
+  ASSERT_TRUE(
+      run("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -aes256 "
+          "-pass pass:secret -out " +
+          (dir / "enc.pem").string()));
+  ASSERT_TRUE(run("openssl rsa -in " + k + " -traditional -aes256 -passout pass:secret -out " +
+                  (dir / "enc_rsa.pem").string()));
+  EXPECT_FALSE(Key::from_pem(read_file(dir / "enc.pem")).ok());
+  EXPECT_FALSE(Key::from_pem(read_file(dir / "enc_rsa.pem")).ok());
+  // An unsupported curve is named in the error.
+  ASSERT_TRUE(
+      run("openssl ecparam -name secp256k1 -genkey -noout -out " + (dir / "k1.pem").string()));
+  auto k1 = Key::from_pem(read_file(dir / "k1.pem"));
+  ASSERT_FALSE(k1.ok());
+  EXPECT_NE(k1.error().message().find("secp256k1"), std::string::npos);
+}
+
 TEST(OpensslCli, ReadsACertificate) {
   if (!have_openssl()) {
     GTEST_SKIP() << "openssl CLI not installed";

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json/serialize.hpp>
+#include <thread>
 
 #include "jwt/base64.hpp"
 #include "jwt/jwk.hpp"
@@ -262,6 +264,25 @@ TEST_F(VerifierTest, RejectsMalformedAndOversizedTokens) {
   json::object big = claims();
   big["pad"] = std::string(9000, 'x');
   expect_rejected(sign(Alg::kES256, ec_, big), Check::kSize);
+}
+
+TEST_F(VerifierTest, SharedAcrossThreads) {
+  Verifier v = Verifier::create(options_).value();
+  std::string rs = sign(Alg::kRS256, rsa_, claims());
+  std::string es = sign(Alg::kES256, ec_, claims());
+  std::atomic<int> accepted{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      for (int j = 0; j < 25; ++j) {
+        accepted += v.verify(j % 2 ? rs : es, keys_, at(kNow)).ok() ? 1 : 0;
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  EXPECT_EQ(accepted.load(), 100);
 }
 
 TEST_F(VerifierTest, KeyCacheSelectsKeysByTrustedIssuer) {
