@@ -104,6 +104,7 @@ struct Rule {
   bool is_default = false;
   bool has_body = false;       // written with a body (for else/default checks)
   bool assign = false;         // head used := (no redefinition allowed)
+  bool extra_body = false;     // v0 `p { a } { b }`: a further body of the previous rule
   std::shared_ptr<Rule> else_rule;
   Location loc;
   const Module* module = nullptr;

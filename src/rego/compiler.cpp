@@ -38,10 +38,17 @@ RuleNode& Compiler::node_at(RuleNode& root, const std::vector<Value>& path) {
 
 void Compiler::build_tree(CompiledPolicy& p) {
   for (const auto& m : p.modules_) {
+    node_at(p.root_, m->package);  // packages exist even without rules
     for (const auto& r : m->rules) {
       std::vector<Value> path = m->package;
       path.insert(path.end(), r->path.begin(), r->path.end());
       RuleNode& node = node_at(p.root_, path);
+      if (r->kind == RuleKind::kFunction && r->is_default) {
+        node.default_rule = r;
+        node.function_arity = static_cast<int>(r->args.size());
+        p.functions_[node.path_string()] = &node;
+        continue;
+      }
       if (r->kind == RuleKind::kFunction) {
         int arity = static_cast<int>(r->args.size());
         if (node.function_arity >= 0 && node.function_arity != arity) {
@@ -69,7 +76,8 @@ void Compiler::build_tree(CompiledPolicy& p) {
         error(kTypeError, "conflicting rules " + node.path_string() + " found", r->loc);
       }
       if (!node.rules.empty() && r->kind == RuleKind::kComplete &&
-          (r->assign || node.rules[0]->assign) && r->module == node.rules[0]->module) {
+          (r->assign || node.rules[0]->assign) && r->module == node.rules[0]->module &&
+          !r->extra_body) {
         error(kCompileError, "rule " + node.path_string() + " redeclared at " +
                                  node.rules[0]->loc.to_string() +
                                  " (rule conflicts with the following rule)",
@@ -81,7 +89,7 @@ void Compiler::build_tree(CompiledPolicy& p) {
 }
 
 void Compiler::note_subtree(const RuleNode& node) {
-  if (node.has_rules() || !node.functions.empty()) {
+  if (node.has_rules() || node.is_function()) {
     deps_[current_node_].insert(&node);
   }
   for (const auto& [k, child] : node.children) {
@@ -95,7 +103,7 @@ void Compiler::note_data_ref(const Term& ref) {
   }
   const RuleNode* node = &policy_->root_;
   for (size_t i = 1; i < ref.items.size(); ++i) {
-    if (node->has_rules() || !node->functions.empty()) {
+    if (node->has_rules() || node->is_function()) {
       deps_[current_node_].insert(node);
       return;
     }

@@ -26,7 +26,10 @@ struct RuleNode {
   RulePtr default_rule;
   int function_arity = -1;
 
-  bool has_rules() const { return !rules.empty() || default_rule != nullptr; }
+  bool is_function() const {
+    return !functions.empty() || (default_rule && default_rule->kind == RuleKind::kFunction);
+  }
+  bool has_rules() const { return !rules.empty() || (default_rule && !is_function()); }
   RuleKind kind() const { return rules.empty() ? RuleKind::kComplete : rules[0]->kind; }
   const RuleNode* child(const Value& key) const {
     auto it = children.find(key);

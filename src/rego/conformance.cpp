@@ -27,6 +27,49 @@ std::string show(const Value& v) {
   return s;
 }
 
+// regorus writes values JSON cannot express with markers: {"set!": [...]} is a set and
+// {"object!": [{"key": k, "value": v}]} an object with non-string keys.
+Value decode_markers(const Value& v, bool& had_marker) {
+  if (v.is_array()) {
+    Array out;
+    for (const auto& e : v.as_array()) out.push_back(decode_markers(e, had_marker));
+    return Value::array(std::move(out));
+  }
+  if (!v.is_object()) return v;
+  const auto& obj = v.as_object();
+  if (obj.size() == 1) {
+    const auto& [key, inner] = *obj.begin();
+    if (key == Value::string("set!") && inner.is_array()) {
+      had_marker = true;
+      Set out;
+      for (const auto& e : inner.as_array()) out.insert(decode_markers(e, had_marker));
+      return Value::set(std::move(out));
+    }
+    if (key == Value::string("object!") && inner.is_array()) {
+      had_marker = true;
+      Object out;
+      for (const auto& e : inner.as_array()) {
+        const Value* k = e.find(Value::string("key"));
+        const Value* val = e.find(Value::string("value"));
+        if (k != nullptr && val != nullptr) {
+          out.insert_or_assign(decode_markers(*k, had_marker), decode_markers(*val, had_marker));
+        }
+      }
+      return Value::object(std::move(out));
+    }
+  }
+  Object out;
+  for (const auto& [k, val] : obj) out.insert_or_assign(k, decode_markers(val, had_marker));
+  return Value::object(std::move(out));
+}
+
+bool same_value(const Value& got, const Value& want_raw) {
+  bool had_marker = false;
+  Value want = decode_markers(want_raw, had_marker);
+  if (got == want) return true;
+  return !had_marker && canonical(got) == want;
+}
+
 std::optional<Value> yaml_value(const YAML::Node& n) {
   auto r = value_from_yaml_node(n);
   if (!r.ok()) return std::nullopt;
@@ -161,13 +204,28 @@ CaseResult judge(const std::string& file, const YAML::Node& c, bool regorus) {
     }
     return res;
   }
+  auto result_value = [](const QueryResult& r) {
+    return !r.bindings.empty() ? Value::object(r.bindings)
+           : r.expressions.empty() ? Value::boolean(true)
+                                   : r.expressions.back();
+  };
+  const Value* many = want->is_object() && want->size() == 1 ? want->find(Value::string("many!")) : nullptr;
+  if (many != nullptr && many->is_array()) {
+    const auto& wants = many->as_array();
+    if (wants.size() != run.results.size()) {
+      return fail("expected " + std::to_string(wants.size()) + " results, got " +
+                  std::to_string(run.results.size()));
+    }
+    for (size_t i = 0; i < wants.size(); ++i) {
+      if (!same_value(result_value(run.results[i]), wants[i])) {
+        return fail("result " + std::to_string(i) + " differs: got " + show(result_value(run.results[i])));
+      }
+    }
+    return res;
+  }
   if (run.results.empty()) return fail("undefined result, want " + show(*want));
-  const QueryResult& first = run.results[0];
-  Value got = !first.bindings.empty() ? Value::object(first.bindings)
-              : first.expressions.empty() ? Value::boolean(true)
-                                          : first.expressions.back();
-  got = canonical(got);
-  if (got != *want) return fail("result differs: got " + show(got) + " want " + show(*want));
+  Value got = result_value(run.results[0]);
+  if (!same_value(got, *want)) return fail("result differs: got " + show(got) + " want " + show(*want));
   return res;
 }
 

@@ -91,6 +91,7 @@ std::optional<Value> Evaluator::node_value(const RuleNode& node) {
         result = values[0];
       } else if (node.default_rule && !error_) {
         Frame fr;
+        fr.slots.resize(static_cast<size_t>(node.default_rule->num_slots));
         eval_term(*node.default_rule->value, fr, [&](const Value& v) {
           result = v;
           return false;
@@ -147,7 +148,10 @@ std::optional<Value> Evaluator::node_value(const RuleNode& node) {
 std::optional<Value> Evaluator::virtual_doc(const RuleNode& node, const Value* base) {
   if (const Value* o = override_at(node.path)) return *o;
   if (node.has_rules()) return node_value(node);
-  if (!node.functions.empty()) return std::nullopt;
+  if (node.is_function()) {
+    // A function without parameters is also readable as a document.
+    return node.function_arity == 0 ? call_function(node, {}, Location{}) : std::nullopt;
+  }
   if (base != nullptr && !base->is_object() && node.children.empty()) return *base;
   Object obj;
   if (base != nullptr && base->is_object()) obj = base->as_object();
@@ -201,6 +205,16 @@ std::optional<Value> Evaluator::call_function(const RuleNode& node, const std::v
   if (values.size() > 1) {
     fail(kEvalConflictError, "functions must not produce multiple outputs for same inputs", loc);
     return std::nullopt;
+  }
+  if (values.empty() && node.default_rule) {
+    Frame fr;
+    fr.slots.resize(static_cast<size_t>(node.default_rule->num_slots));
+    std::optional<Value> result;
+    eval_term(*node.default_rule->value, fr, [&](const Value& v) {
+      result = v;
+      return false;
+    });
+    return result;
   }
   if (values.empty()) return std::nullopt;
   return values[0];

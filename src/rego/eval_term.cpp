@@ -165,7 +165,12 @@ bool Evaluator::eval_data(const Term& ref, size_t i, const RuleNode* node, const
     if (error_) return false;
     return v ? eval_path(ref, i, *v, f, k) : true;
   }
-  if (!node->functions.empty()) return true;
+  if (node->is_function()) {
+    if (node->function_arity != 0) return true;
+    auto v = call_function(*node, {}, ref.loc);
+    if (error_) return false;
+    return v ? eval_path(ref, i, *v, f, k) : true;
+  }
   if (i == ref.items.size()) {
     auto v = virtual_doc(*node, base);
     if (error_) return false;

@@ -48,6 +48,22 @@ void Parser::fail(const Location& loc, std::string message) {
   throw ParseFailure{};
 }
 
+TermPtr Parser::try_comprehension_literal() {
+  size_t save_pos = pos_;
+  size_t save_errors = errors_.size();
+  int save_depth = depth_;
+  try {
+    TermPtr t = term();
+    bool ends = at(Tok::kEof) || peek().newline_before || at_ident("else");
+    if ((t->kind == TermKind::kSetCompr || t->kind == TermKind::kObjectCompr) && ends) return t;
+  } catch (const ParseFailure&) {
+  }
+  pos_ = save_pos;
+  errors_.resize(save_errors);
+  depth_ = save_depth;
+  return nullptr;
+}
+
 ModulePtr Parser::module(const std::string& file) {
   auto m = std::make_shared<Module>();
   m->file = file;
@@ -127,11 +143,24 @@ void Parser::import_decl(Module& m) {
   if (root != "data" && root != "input" && root != "future" && root != "rego") {
     fail(imp.loc, "import path must begin with one of: {data, future, input, rego}");
   }
+  bool has_rego_v1 = false;
+  bool has_future = false;
+  for (const auto& other : m.imports) {
+    if (other.path[0] == Value::string("rego")) has_rego_v1 = true;
+    if (other.path[0] == Value::string("future")) has_future = true;
+  }
   if (root == "rego") {
     if (imp.path.size() != 2 || imp.path[1] != Value::string("v1")) {
       fail(imp.loc, "invalid import, must be `rego.v1`");
     }
+    if (has_rego_v1) fail(imp.loc, "duplicate import of rego.v1");
+    if (has_future) {
+      fail(imp.loc, "the `rego.v1` import implies `future.keywords`, these are therefore mutually exclusive");
+    }
     v1_ = true;
+  }
+  if (root == "future" && has_rego_v1) {
+    fail(imp.loc, "the `rego.v1` import implies `future.keywords`, these are therefore mutually exclusive");
   }
   if (root == "future" && (imp.path.size() < 2 || imp.path[1] != Value::string("keywords"))) {
     fail(imp.loc, "invalid import, must be `future.keywords`");
@@ -177,6 +206,13 @@ void Parser::split_head(Rule& r, const TermPtr& ref, bool has_contains, bool has
     return;
   }
   if (i == parts.size()) {
+    if (!v1_ && !has_value && parts.size() >= 2) {
+      // v0 `p.a { ... }` / `p["a"] { ... }`: a partial set p containing "a".
+      r.path.pop_back();
+      r.kind = RuleKind::kSet;
+      r.key = parts.back();
+      return;
+    }
     r.kind = RuleKind::kComplete;
     return;
   }
@@ -204,6 +240,17 @@ void Parser::rule_decl(Module& m) {
     fail_here("unexpected " + std::string(tok_name(peek().kind)) + " token: expected rule");
   }
   TermPtr head = term();
+  if ((head->kind == TermKind::kVar || head->kind == TermKind::kRef) && at(Tok::kLParen) &&
+      !peek().newline_before) {
+    // `f (x) := ...`: OPA accepts a space before a function's parameter list.
+    auto call = std::make_shared<Term>();
+    call->kind = TermKind::kCall;
+    call->loc = head->loc;
+    call->fn = head;
+    advance();
+    call->items = call_args();
+    head = call;
+  }
   bool has_contains = false;
   if (head->kind == TermKind::kCall) {
     r->kind = RuleKind::kFunction;
@@ -225,6 +272,10 @@ void Parser::rule_decl(Module& m) {
   if (r->kind != RuleKind::kFunction) {
     split_head(*r, head, has_contains, has_value);
   }
+  if (v1_ && (r->path[0] == Value::string("input") || r->path[0] == Value::string("data"))) {
+    fail(r->loc, "rules must not shadow " + r->path[0].as_string() + " (" + r->path[0].as_string() +
+                     " cannot be shadowed)");
+  }
   if (!r->value && r->kind != RuleKind::kSet) {
     r->value = make_value(Value::boolean(true), r->loc);
   }
@@ -240,7 +291,15 @@ void Parser::rule_decl(Module& m) {
   }
   if (has_if || at(Tok::kLBrace)) {
     if (!has_if && v1_) fail_here("`if` keyword is required before rule body");
-    if (at(Tok::kLBrace) && !(has_if && !has_value && r->kind == RuleKind::kComplete && false)) {
+    TermPtr compr = has_if && at(Tok::kLBrace) ? try_comprehension_literal() : nullptr;
+    if (compr) {
+      // `p if { x | body }`: the body is one comprehension term, as OPA parses it.
+      Literal lit;
+      lit.loc = compr->loc;
+      lit.expr = compr;
+      r->body.lits.push_back(std::move(lit));
+      r->body.loc = compr->loc;
+    } else if (at(Tok::kLBrace)) {
       r->body = *braced_body();
     } else {
       auto body = std::make_shared<Body>();
@@ -291,6 +350,7 @@ void Parser::rule_decl(Module& m) {
   while (at(Tok::kLBrace) && !v1_ && r->has_body) {
     auto again = std::make_shared<Rule>(*r);
     again->else_rule = nullptr;
+    again->extra_body = true;
     for (auto& a : again->args) a = clone_term(a);
     for (auto& k : again->keys) k = clone_term(k);
     again->key = clone_term(r->key);

@@ -79,7 +79,7 @@ Literal Parser::literal() {
       lit.negated = true;
     }
     lit.kind = LitKind::kExpr;
-    lit.expr = expr();
+    lit.expr = expr(true);
   }
   while (at_ident("with") && !peek().newline_before) {
     advance();
@@ -149,12 +149,27 @@ Literal Parser::every_decl(const Location& loc) {
   return lit;
 }
 
-TermPtr Parser::expr() {
-  TermPtr lhs = infix(0);
+// `k, v in xs` (internal.member_3) is only an expression at the top of a literal.
+TermPtr Parser::member3_or(TermPtr lhs, bool top) {
+  if (!top || !at(Tok::kComma)) return lhs;
+  size_t save = pos_;
+  advance();
+  TermPtr value = infix(1);
+  if (!keyword("in")) {
+    pos_ = save;
+    return lhs;
+  }
+  Location loc = advance().loc;
+  TermPtr coll = infix(1);
+  return make_call("internal.member_3", {lhs, value, coll}, loc);
+}
+
+TermPtr Parser::expr(bool top) {
+  TermPtr lhs = member3_or(infix(0), top);
   if (at(Tok::kAssign) || at(Tok::kUnify)) {
     bool assign = at(Tok::kAssign);
     Location loc = advance().loc;
-    TermPtr rhs = infix(0);
+    TermPtr rhs = member3_or(infix(0), top);
     return make_call(assign ? "assign" : "eq", {lhs, rhs}, loc);
   }
   return lhs;
@@ -181,7 +196,9 @@ TermPtr Parser::infix(int level) {
         op = &candidate;
       }
     }
-    if (op == nullptr || peek().newline_before) {
+    // A line break ends the expression only before `-` (a new negative literal may start).
+    if (op == nullptr || (op->tok == Tok::kMinus && peek().newline_before) ||
+        (op->tok == Tok::kPipe && !allow_pipe_)) {
       break;
     }
     Location loc = advance().loc;
@@ -208,6 +225,8 @@ TermPtr Parser::unary() {
 
 TermPtr Parser::term() {
   enter();
+  bool saved_pipe = allow_pipe_;
+  allow_pipe_ = true;
   const Token& t = peek();
   Location loc = t.loc;
   TermPtr out;
@@ -258,6 +277,7 @@ TermPtr Parser::term() {
     default:
       fail(loc, "unexpected " + std::string(tok_name(t.kind)) + " token");
   }
+  allow_pipe_ = saved_pipe;
   out = ref_tail(out);
   leave();
   return out;
@@ -307,6 +327,25 @@ TermPtr Parser::ref_tail(TermPtr head) {
   }
 }
 
+// After a comprehension head, at `|`: parses `| body close`. On a syntax error restores the
+// position and error list and returns nullptr so the caller can reparse as a collection.
+std::shared_ptr<Body> Parser::try_compr_body(Tok close) {
+  size_t save_pos = pos_;
+  size_t save_errors = errors_.size();
+  int save_depth = depth_;
+  try {
+    expect(Tok::kPipe, "|");
+    auto body = body_until(close);
+    expect(close, std::string(tok_name(close)));
+    return body;
+  } catch (const ParseFailure&) {
+    pos_ = save_pos;
+    errors_.resize(save_errors);
+    depth_ = save_depth;
+    return nullptr;
+  }
+}
+
 std::vector<TermPtr> Parser::call_args() {
   std::vector<TermPtr> args;
   if (accept(Tok::kRParen)) return args;
@@ -323,13 +362,22 @@ TermPtr Parser::bracket_term(const Location& loc) {
   out->loc = loc;
   out->kind = TermKind::kArray;
   if (accept(Tok::kRBracket)) return out;
-  TermPtr first = expr();
-  if (accept(Tok::kPipe)) {
-    out->kind = TermKind::kArrayCompr;
-    out->head = first;
-    out->body = body_until(Tok::kRBracket);
-    expect(Tok::kRBracket, "]");
-    return out;
+  size_t start = pos_;
+  // A comprehension head is a single term: `[a & b | c]` is an array, `[a | b]` is not.
+  TermPtr first = term();
+  if (!at(Tok::kPipe)) {
+    pos_ = start;
+    first = expr();
+  } else {
+    if (auto body = try_compr_body(Tok::kRBracket)) {
+      out->kind = TermKind::kArrayCompr;
+      out->head = first;
+      out->body = body;
+      return out;
+    }
+    // Not a comprehension (e.g. `[a | b, c]`): reparse with `|` as set union.
+    pos_ = start;
+    first = expr();
   }
   out->items.push_back(first);
   while (accept(Tok::kComma)) {
@@ -345,16 +393,29 @@ TermPtr Parser::brace_term(const Location& loc) {
   out->loc = loc;
   out->kind = TermKind::kObject;
   if (accept(Tok::kRBrace)) return out;
-  TermPtr first = expr();
+  size_t start = pos_;
+  TermPtr first = term();
+  if (!at(Tok::kPipe) && !at(Tok::kColon)) {
+    pos_ = start;
+    first = expr();
+  }
   if (accept(Tok::kColon)) {
-    TermPtr value = expr();
-    if (accept(Tok::kPipe)) {
-      out->kind = TermKind::kObjectCompr;
-      out->key = first;
-      out->head = value;
-      out->body = body_until(Tok::kRBrace);
-      expect(Tok::kRBrace, "}");
-      return out;
+    size_t value_start = pos_;
+    TermPtr value = term();
+    if (!at(Tok::kPipe)) {
+      pos_ = value_start;
+      value = expr();
+    }
+    if (at(Tok::kPipe)) {
+      if (auto body = try_compr_body(Tok::kRBrace)) {
+        out->kind = TermKind::kObjectCompr;
+        out->key = first;
+        out->head = value;
+        out->body = body;
+        return out;
+      }
+      pos_ = value_start;
+      value = expr();
     }
     out->items.push_back(first);
     out->items.push_back(value);
@@ -367,12 +428,15 @@ TermPtr Parser::brace_term(const Location& loc) {
     expect(Tok::kRBrace, "}");
     return out;
   }
-  if (accept(Tok::kPipe)) {
-    out->kind = TermKind::kSetCompr;
-    out->head = first;
-    out->body = body_until(Tok::kRBrace);
-    expect(Tok::kRBrace, "}");
-    return out;
+  if (at(Tok::kPipe)) {
+    if (auto body = try_compr_body(Tok::kRBrace)) {
+      out->kind = TermKind::kSetCompr;
+      out->head = first;
+      out->body = body;
+      return out;
+    }
+    pos_ = start;
+    first = expr();
   }
   out->kind = TermKind::kSet;
   out->items.push_back(first);

@@ -108,7 +108,7 @@ void Compiler::declare_pattern(const TermPtr& t, Scope& scope, bool shadow) {
     for (size_t i = 1; i < t->items.size(); i += 2) declare_pattern(t->items[i], scope, shadow);
   }
   for (const auto& v : vars) {
-    if (v->name == "input" || v->name == "data") {
+    if ((v->name == "input" || v->name == "data") && module_ != nullptr && module_->v1) {
       error(kCompileError, v->name + " cannot be shadowed", v->loc);
       continue;
     }
@@ -212,7 +212,13 @@ void Compiler::resolve_literal(Literal& lit, Scope& scope) {
 
 void Compiler::resolve_with_target(TermPtr& t, Scope& scope) {
   const Term& head = t->kind == TermKind::kRef ? *t->items[0] : *t;
-  if (head.is_var() && (head.name == "input" || head.name == "data")) {
+  bool data_function = false;
+  if (head.is_var() && head.name == "data") {
+    bool user = false;
+    std::string name = function_name(*t, scope, user);
+    data_function = user;
+  }
+  if (head.is_var() && (head.name == "input" || head.name == "data") && !data_function) {
     if (t->kind == TermKind::kVar) t->slot = -1;
     for (auto& item : t->items) {
       if (item->is_var()) item->slot = -1;
@@ -358,14 +364,18 @@ void Compiler::resolve_term(TermPtr& t, Scope& scope) {
       TermPtr ref;
       if (!t->is_wildcard() && global_ref(t->name, t->loc, ref)) {
         t = ref;
-        if (t->kind == TermKind::kRef && t->items[0]->name == "data") note_data_ref(*t);
+        if (t->kind == TermKind::kRef && t->items[0]->name == "data" && !resolving_ref_head_) {
+          note_data_ref(*t);
+        }
         return;
       }
       t->slot = declare(t->name, scope);
       return;
     }
     case TermKind::kRef: {
+      resolving_ref_head_ = t->items[0]->is_var();
       resolve_term(t->items[0], scope);
+      resolving_ref_head_ = false;
       if (t->items[0]->kind == TermKind::kRef) {
         // Head expanded into a ref (import alias or rule name): flatten.
         auto head = t->items[0];

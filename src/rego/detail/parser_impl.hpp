@@ -40,7 +40,7 @@ class Parser {
   void rule_decl(Module& m);
   TermPtr rule_head_ref();
   void split_head(Rule& r, const TermPtr& ref, bool has_contains, bool has_value);
-  bool parse_rule_body(Rule& r, Module& m, bool allow_literal_body);
+  TermPtr try_comprehension_literal();
 
   // literals and terms (parser_expr.cpp)
   std::shared_ptr<Body> body_until(Tok close);
@@ -48,7 +48,9 @@ class Parser {
   Literal literal();
   Literal some_decl(const Location& loc);
   Literal every_decl(const Location& loc);
-  TermPtr expr();  // [term (= | :=)] term
+  TermPtr expr(bool top = false);  // [term (= | :=)] term
+  TermPtr member3_or(TermPtr lhs, bool top);
+  std::shared_ptr<Body> try_compr_body(Tok close);
   TermPtr infix(int level);
   TermPtr unary();
   TermPtr term();
@@ -67,6 +69,7 @@ class Parser {
   int depth_ = 0;
   int wildcard_counter_ = 0;
   bool v1_ = false;
+  bool allow_pipe_ = true;  // false while parsing a comprehension head: `|` separates
 };
 
 }  // namespace dts::rego::detail
