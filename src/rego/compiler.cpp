@@ -75,14 +75,6 @@ void Compiler::build_tree(CompiledPolicy& p) {
       if (!node.rules.empty() && node.rules[0]->kind != r->kind) {
         error(kTypeError, "conflicting rules " + node.path_string() + " found", r->loc);
       }
-      if (!node.rules.empty() && r->kind == RuleKind::kComplete &&
-          (r->assign || node.rules[0]->assign) && r->module == node.rules[0]->module &&
-          !r->extra_body) {
-        error(kCompileError, "rule " + node.path_string() + " redeclared at " +
-                                 node.rules[0]->loc.to_string() +
-                                 " (rule conflicts with the following rule)",
-              r->loc);
-      }
       node.rules.push_back(r);
     }
   }

@@ -24,15 +24,29 @@ bool Evaluator::eval_call(const Term& t, Frame& f, const VCont& k) {
       name = it->second.function;
       user = it->second.user;
     }
+    // Inside a replacement function the replaced name means the original again, so a mock
+    // may delegate to it (`mock_count(x) := count(x)`).
+    std::optional<Mock> suspended;
+    if (name != t.name) {
+      suspended = mocks_[t.name];
+      mocks_.erase(t.name);
+    }
+    bool r;
     if (user) {
       const RuleNode* node = policy_.function(name);
-      if (node == nullptr) return true;
-      auto r = call_function(*node, args, t.loc);
+      std::optional<Value> v;
+      if (node != nullptr) v = call_function(*node, args, t.loc);
+      if (suspended) mocks_[t.name] = *suspended;
       if (error_) return false;
-      return r ? finish_call(t, *r, f, k) : true;
+      return v ? finish_call(t, *v, f, k) : true;
     }
-    if (name == "walk") return eval_walk(t, args[0], f, k);
-    return call_builtin(t, name, args, f, k);
+    if (name == "walk") {
+      r = eval_walk(t, args[0], f, k);
+    } else {
+      r = call_builtin(t, name, args, f, k);
+    }
+    if (suspended) mocks_[t.name] = *suspended;
+    return r;
   });
 }
 

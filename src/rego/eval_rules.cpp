@@ -53,11 +53,14 @@ bool Evaluator::eval_rule_values(const Rule& rule, std::vector<Value>& values) {
     Frame fr;
     fr.slots.resize(static_cast<size_t>(clause->num_slots));
     bool found = false;
+    // A constant value needs only one solution (OPA's early exit): later solutions could
+    // only repeat it.
+    bool constant = clause->value->kind == TermKind::kValue;
     eval_body(clause->body, 0, fr, [&] {
       return eval_term(*clause->value, fr, [&](const Value& v) {
         found = true;
         add_distinct(values, v);
-        return true;
+        return !constant;
       });
     });
     if (error_) return false;
@@ -104,9 +107,11 @@ std::optional<Value> Evaluator::node_value(const RuleNode& node) {
       for (const auto& r : node.rules) {
         Frame fr;
         fr.slots.resize(static_cast<size_t>(r->num_slots));
+        bool constant = r->key->kind == TermKind::kValue;
         eval_body(r->body, 0, fr, [&] {
           return eval_term(*r->key, fr, [&](const Value& v) {
             set.insert(v);
+            if (constant) return false;
             return set.size() <= options_.max_collection_size ||
                    fail(kEvalLimitError, "collection too large", r->loc);
           });
@@ -122,13 +127,15 @@ std::optional<Value> Evaluator::node_value(const RuleNode& node) {
         Frame fr;
         fr.slots.resize(static_cast<size_t>(r->num_slots));
         std::vector<Value> keys;
+        bool constant = r->value->kind == TermKind::kValue;
+        for (const auto& key : r->keys) constant = constant && key->kind == TermKind::kValue;
         eval_body(r->body, 0, fr, [&] {
           return eval_items(r->keys, 0, keys, fr, [&] {
             return eval_term(*r->value, fr, [&](const Value& v) {
               if (!insert_nested(obj, keys, 0, v)) {
                 return fail(kEvalConflictError, "object keys must be unique", r->loc);
               }
-              return true;
+              return !constant;
             });
           });
         });

@@ -217,9 +217,8 @@ void Parser::split_head(Rule& r, const TermPtr& ref, bool has_contains, bool has
     return;
   }
   r.keys.assign(parts.begin() + static_cast<long>(i), parts.end());
-  if (!has_value && r.keys.size() == 1) {
-    // v0 `p[x] { ... }`: a partial set.
-    if (v1_) fail(ref->loc, "`contains` keyword is required for partial set rules");
+  if (!has_value && r.keys.size() == 1 && !v1_) {
+    // v0 `p[x] { ... }`: a partial set (in v1 it is an object with value true).
     r.kind = RuleKind::kSet;
     r.key = r.keys[0];
     r.keys.clear();

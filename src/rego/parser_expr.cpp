@@ -81,7 +81,7 @@ Literal Parser::literal() {
     lit.kind = LitKind::kExpr;
     lit.expr = expr(true);
   }
-  while (at_ident("with") && !peek().newline_before) {
+  while (at_ident("with")) {
     advance();
     WithMod w;
     w.loc = peek().loc;
@@ -364,7 +364,7 @@ TermPtr Parser::bracket_term(const Location& loc) {
   if (accept(Tok::kRBracket)) return out;
   size_t start = pos_;
   // A comprehension head is a single term: `[a & b | c]` is an array, `[a | b]` is not.
-  TermPtr first = term();
+  TermPtr first = unary();
   if (!at(Tok::kPipe)) {
     pos_ = start;
     first = expr();
@@ -394,14 +394,14 @@ TermPtr Parser::brace_term(const Location& loc) {
   out->kind = TermKind::kObject;
   if (accept(Tok::kRBrace)) return out;
   size_t start = pos_;
-  TermPtr first = term();
+  TermPtr first = unary();
   if (!at(Tok::kPipe) && !at(Tok::kColon)) {
     pos_ = start;
     first = expr();
   }
   if (accept(Tok::kColon)) {
     size_t value_start = pos_;
-    TermPtr value = term();
+    TermPtr value = unary();
     if (!at(Tok::kPipe)) {
       pos_ = value_start;
       value = expr();

@@ -1,6 +1,7 @@
 // Name resolution: locals -> frame slots, rule names and imports -> data refs, calls ->
 // builtins or user functions (with arity checks).
 #include <algorithm>
+#include <set>
 
 #include "detail/compiler_impl.hpp"
 
@@ -118,8 +119,45 @@ void Compiler::declare_pattern(const TermPtr& t, Scope& scope, bool shadow) {
   }
 }
 
+namespace {
+
+// OPA's type checker rejects unifying composite literals that can never match.
+bool literals_mismatch(const Term& a, const Term& b) {
+  bool ca = a.kind == TermKind::kArray || a.kind == TermKind::kObject;
+  bool cb = b.kind == TermKind::kArray || b.kind == TermKind::kObject;
+  if (!ca || !cb) return false;
+  if (a.kind != b.kind || a.items.size() != b.items.size()) return true;
+  if (a.kind == TermKind::kArray) {
+    for (size_t i = 0; i < a.items.size(); ++i) {
+      if (literals_mismatch(*a.items[i], *b.items[i])) return true;
+    }
+    return false;
+  }
+  std::vector<Value> ka;
+  std::vector<Value> kb;
+  for (size_t i = 0; i < a.items.size(); i += 2) {
+    if (a.items[i]->kind != TermKind::kValue || b.items[i]->kind != TermKind::kValue) return false;
+    ka.push_back(a.items[i]->value);
+    kb.push_back(b.items[i]->value);
+  }
+  std::sort(ka.begin(), ka.end());
+  std::sort(kb.begin(), kb.end());
+  return ka != kb;
+}
+
+}  // namespace
+
 void Compiler::predeclare(Body& body, Scope& scope) {
+  std::set<std::string> used_before;
   for (auto& lit : body.lits) {
+    std::vector<TermPtr> declared;
+    if (lit.kind == LitKind::kExpr && lit.expr->kind == TermKind::kCall &&
+        lit.expr->name == "eq" && lit.expr->items.size() == 2 &&
+        literals_mismatch(*lit.expr->items[0], *lit.expr->items[1])) {
+      error(kTypeError, "match error: incompatible destructuring patterns: both sides must be "
+                        "arrays or objects with matching structure",
+            lit.loc);
+    }
     if (lit.kind == LitKind::kExpr && lit.expr->kind == TermKind::kCall &&
         lit.expr->name == "assign" && lit.expr->items.size() == 2) {
       const TermPtr& lhs = lit.expr->items[0];
@@ -131,13 +169,33 @@ void Compiler::predeclare(Body& body, Scope& scope) {
               lit.loc);
         continue;
       }
+      collect_vars(lhs, declared);
+      for (const auto& v : declared) {
+        if (!v->is_wildcard() && (used_before.count(v->name) || scope.vars.count(v->name))) {
+          error(kCompileError, "var " + v->name + " assigned above (var `" + v->name +
+                                   "` used before definition below)", lit.loc);
+        }
+      }
       declare_pattern(lhs, scope, true);
     } else if (lit.kind == LitKind::kSome) {
       for (const auto& v : lit.some_vars) declare_pattern(v, scope, true);
     } else if (lit.kind == LitKind::kSomeIn) {
+      if (lit.key) collect_vars(lit.key, declared);
+      collect_vars(lit.val, declared);
+      for (const auto& v : declared) {
+        if (!v->is_wildcard() && (used_before.count(v->name) || scope.vars.count(v->name))) {
+          error(kCompileError, "var " + v->name + " referenced above (var `" + v->name +
+                                   "` used before definition below)", lit.loc);
+        }
+      }
       if (lit.key) declare_pattern(lit.key, scope, true);
       declare_pattern(lit.val, scope, true);
     }
+    std::vector<TermPtr> vars;
+    if (lit.expr) collect_vars(lit.expr, vars);
+    if (lit.collection) collect_vars(lit.collection, vars);
+    for (const auto& v : vars) used_before.insert(v->name);
+    for (const auto& v : declared) used_before.insert(v->name);
   }
   TermPtr unused;
   for (auto& lit : body.lits) {
