@@ -233,6 +233,7 @@ Awaitable<Result<Rows>> Connection::run(bool sent, std::optional<Clock::time_poi
     }
   }
 
+  last_failure_.reset();
   std::optional<Rows> last;
   std::optional<Error> failure;
   bool cancel_sent = false;
@@ -279,8 +280,10 @@ Awaitable<Result<Rows>> Connection::run(bool sent, std::optional<Clock::time_poi
       default:
         if (!failure) {
           failure = error_from_result(result);
+          last_failure_.reset(result);
+        } else {
+          PQclear(result);
         }
-        PQclear(result);
     }
   }
   if (PQstatus(conn_) != CONNECTION_OK) {

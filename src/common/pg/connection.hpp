@@ -124,6 +124,10 @@ class Connection {
   // Cancels a pending wait_for_input (call from the connection's executor).
   void cancel_wait();
 
+  // The error result of the last failed call (DETAIL, HINT, position...), or null; for
+  // operator-facing reports such as migration failures (see describe_verbose).
+  const PGresult* last_failure() const { return last_failure_.get(); }
+
   int backend_pid() const { return PQbackendPID(conn_); }
   PGconn* native() { return conn_; }
 
@@ -143,6 +147,7 @@ class Connection {
   ConnectOptions options_;
   boost::asio::posix::stream_descriptor socket_;
   std::unordered_map<std::string, std::string> prepared_;
+  std::unique_ptr<PGresult, decltype(&PQclear)> last_failure_{nullptr, &PQclear};
   bool broken_ = false;
   bool busy_ = false;
 };

@@ -50,7 +50,7 @@ SharedCluster& shared() {
 
 EmbeddedPostgres& cluster() { return *shared().server; }
 
-std::string fresh_database() {
+TestDatabase new_database() {
   static std::atomic<int> counter{0};
   std::string name =
       "test_" + std::to_string(getpid()) + "_" + std::to_string(counter.fetch_add(1));
@@ -59,7 +59,9 @@ std::string fresh_database() {
     std::fprintf(stderr, "cannot create test database: %s\n", s.error().to_string().c_str());
     std::abort();
   }
-  return server.conninfo(name);
+  return {name, server.conninfo(name)};
 }
+
+std::string fresh_database() { return new_database().conninfo; }
 
 }  // namespace dts::pg::testing

@@ -22,7 +22,14 @@ namespace dts::pg::testing {
 // The shared cluster, started on first call.
 EmbeddedPostgres& cluster();
 
-// Creates a new empty database (test_<pid>_<n>) and returns its superuser conninfo.
+struct TestDatabase {
+  std::string name;
+  std::string conninfo;  // superuser over the unix socket
+};
+
+// Creates a new empty database (test_<pid>_<n>).
+TestDatabase new_database();
+// new_database().conninfo
 std::string fresh_database();
 
 }  // namespace dts::pg::testing
