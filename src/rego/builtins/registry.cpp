@@ -12,6 +12,7 @@ void register_sprintf(Registry& r);     // builtins/sprintf.cpp: sprintf
 void register_conversions(Registry& r);  // builtins/conversions.cpp: format_int, to_number
 void register_objects(Registry& r);     // builtins/objects.cpp: array.*, object.*, union ...
 void register_json_ops(Registry& r);    // builtins/json_ops.cpp: json.filter/remove/patch
+void register_regex(Registry& r);       // builtins/regex.cpp, glob.cpp: regex.*, glob.*
 
 namespace {
 
@@ -26,6 +27,7 @@ constexpr RegisterFn kFamilies[] = {
     register_conversions,
     register_objects,
     register_json_ops,
+    register_regex,
 };
 
 // Error codes that carry the builtin error kinds through Result<Value>.
