@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "common/log.hpp"
 #include "common/pg/connection.hpp"
 #include "common/pg/error.hpp"
 
@@ -13,8 +14,19 @@ namespace {
 using ConnPtr = std::unique_ptr<PGconn, decltype(&PQfinish)>;
 using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
+void log_notice(void*, const char* message) {
+  std::string text = message;
+  while (!text.empty() && text.back() == '\n') {
+    text.pop_back();
+  }
+  log::debug("postgres notice", {{"message", text}});
+}
+
 Result<ConnPtr> open(const std::string& conninfo) {
   ConnPtr conn(PQconnectdb(conninfo.c_str()), &PQfinish);
+  if (conn) {
+    PQsetNoticeProcessor(conn.get(), &log_notice, nullptr);
+  }
   if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
     return connection_error("could not connect to PostgreSQL as administrator", conn.get());
   }

@@ -31,7 +31,7 @@ Status create_service_role(const std::string& admin_conninfo, std::string_view s
 Status admin_execute(const std::string& admin_conninfo, const std::string& sql);
 
 // Builds a libpq conninfo string, quoting values ("host='/tmp/x y'").
-std::string make_conninfo(std::initializer_list<std::pair<std::string_view, std::string_view>>
-                              fields);
+std::string make_conninfo(
+    std::initializer_list<std::pair<std::string_view, std::string_view>> fields);
 
 }  // namespace dts::pg

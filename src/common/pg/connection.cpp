@@ -320,9 +320,8 @@ Awaitable<Result<Rows>> Connection::query_params(std::string_view sql, Params pa
   co_return co_await run(sent, deadline_for(timeout));
 }
 
-Awaitable<Result<Rows>> Connection::prepared_params(std::string_view name,
-                                                    std::string_view sql, Params params,
-                                                    Millis timeout) {
+Awaitable<Result<Rows>> Connection::prepared_params(std::string_view name, std::string_view sql,
+                                                    Params params, Millis timeout) {
   BusyGuard guard(busy_);
   if (!guard.acquired()) {
     co_return in_use();

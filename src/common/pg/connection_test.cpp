@@ -45,8 +45,8 @@ TEST(PgConnection, QueryWithParametersAndNulls) {
     EXPECT_DOUBLE_EQ(row.get<double>("ratio"), 0.25);
 
     CO_ASSERT((co_await conn->execute("CREATE TABLE t (id int PRIMARY KEY, v text)")).ok());
-    auto inserted = co_await conn->query(
-        "INSERT INTO t VALUES (1, $1), (2, $2), (3, NULL)", "a", std::nullopt);
+    auto inserted =
+        co_await conn->query("INSERT INTO t VALUES (1, $1), (2, $2), (3, NULL)", "a", std::nullopt);
     CO_ASSERT_OK(inserted);
     EXPECT_EQ(inserted->affected(), 3);
     auto updated = co_await conn->query("UPDATE t SET v = 'x' WHERE v IS NULL");
@@ -98,9 +98,9 @@ TEST(PgConnection, UniqueViolationIsAlreadyExistsWithSqlstateAndConstraint) {
     if (!conn) {
       co_return;
     }
-    CO_ASSERT(        (co_await conn->execute("CREATE TABLE users (email text CONSTRAINT users_email_key "
-                                "UNIQUE)"))
-            .ok());
+    CO_ASSERT((co_await conn->execute("CREATE TABLE users (email text CONSTRAINT users_email_key "
+                                      "UNIQUE)"))
+                  .ok());
     CO_ASSERT((co_await conn->query("INSERT INTO users VALUES ($1)", "a@x")).ok());
     auto again = co_await conn->query("INSERT INTO users VALUES ($1)", "a@x");
     CO_ASSERT(!again.ok());
@@ -154,8 +154,8 @@ TEST(PgConnection, BadConninfoFailsFastWithClearError) {
     EXPECT_EQ(refused.error().code(), Code::kUnavailable);
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 
-    auto wrong_user = co_await Connection::connect(
-        ex, testing::cluster().conninfo("postgres", "nobody", "pw"));
+    auto wrong_user =
+        co_await Connection::connect(ex, testing::cluster().conninfo("postgres", "nobody", "pw"));
     CO_ASSERT(!wrong_user.ok());
     EXPECT_EQ(wrong_user.error().code(), Code::kUnavailable);
     EXPECT_EQ(wrong_user.error().message().find("pw"), std::string::npos);

@@ -142,8 +142,8 @@ EmbeddedPostgres::~EmbeddedPostgres() {
 }
 
 Error EmbeddedPostgres::with_log(Error error) const {
-  return Error(error.code(), error.message() + " (" + log_file_.string() +
-                                 ": " + tail_of(log_file_, 12) + ")");
+  return Error(error.code(),
+               error.message() + " (" + log_file_.string() + ": " + tail_of(log_file_, 12) + ")");
 }
 
 std::string EmbeddedPostgres::conninfo(std::string_view database) const {
@@ -180,8 +180,8 @@ Status EmbeddedPostgres::start() {
     return ok_status();
   }
   if (bin_dir_.empty()) {
-    Result<fs::path> bin = options_.bin_dir.empty() ? find_server_bin_dir()
-                                                    : Result<fs::path>(options_.bin_dir);
+    Result<fs::path> bin =
+        options_.bin_dir.empty() ? find_server_bin_dir() : Result<fs::path>(options_.bin_dir);
     if (!bin.ok()) {
       return bin.error();
     }
@@ -246,13 +246,13 @@ Status EmbeddedPostgres::init_cluster() {
     return s;
   }
   int log = open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  detail::Spawn spec{.program = (bin_dir_ / "initdb").string(),
-                     .args = {"-D", data_dir_.string(), "-U", options_.superuser,
-                              "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
-                              "--locale=C"},
-                     .run_as = *account,
-                     .output_fd = log,
-                     .working_dir = data_dir_.string()};
+  detail::Spawn spec{
+      .program = (bin_dir_ / "initdb").string(),
+      .args = {"-D", data_dir_.string(), "-U", options_.superuser, "--auth-local=trust",
+               "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C"},
+      .run_as = *account,
+      .output_fd = log,
+      .working_dir = data_dir_.string()};
   if (!options_.durable) {
     spec.args.push_back("--no-sync");
   }
@@ -261,7 +261,12 @@ Status EmbeddedPostgres::init_cluster() {
     close(log);
   }
   if (!done.ok()) {
-    return with_log(Error(done.error().code(), "initdb failed: " + done.error().message()));
+    std::string hint;
+    if (*account) {
+      hint = " (running as root, so the server runs as '" + (*account)->name +
+             "': every parent directory of " + data_dir_.string() + " must be searchable by it)";
+    }
+    return with_log(Error(done.error().code(), "initdb failed: " + done.error().message() + hint));
   }
   std::string hba = kHba;
   hba.replace(hba.find("{superuser}"), 11, options_.superuser);
@@ -306,16 +311,15 @@ Status EmbeddedPostgres::launch() {
     return account.error();
   }
   int log = open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  detail::Spawn spec{.program = (bin_dir_ / "postgres").string(),
-                     .args = {"-D", data_dir_.string(), "-k", socket_dir_.string(), "-p",
-                              std::to_string(port_), "-c",
-                              std::string("listen_addresses=") + (options_.tcp ? "127.0.0.1" : ""),
-                              "-c", "unix_socket_permissions=0700", "-c",
-                              "logging_collector=off"},
-                     .run_as = *account,
-                     .output_fd = log,
-                     .working_dir = data_dir_.string(),
-                     .parent_death_signal = SIGINT};
+  detail::Spawn spec{
+      .program = (bin_dir_ / "postgres").string(),
+      .args = {"-D", data_dir_.string(), "-k", socket_dir_.string(), "-p", std::to_string(port_),
+               "-c", std::string("listen_addresses=") + (options_.tcp ? "127.0.0.1" : ""), "-c",
+               "unix_socket_permissions=0700", "-c", "logging_collector=off"},
+      .run_as = *account,
+      .output_fd = log,
+      .working_dir = data_dir_.string(),
+      .parent_death_signal = SIGINT};
   if (!options_.durable) {
     for (const char* s : {"fsync=off", "synchronous_commit=off", "full_page_writes=off"}) {
       spec.args.insert(spec.args.end(), {"-c", s});
@@ -341,8 +345,8 @@ Status EmbeddedPostgres::wait_ready() {
   while (std::chrono::steady_clock::now() < deadline) {
     if (std::optional<int> code = detail::wait_exit(pid_, milliseconds(0))) {
       pid_ = 0;
-      return with_log(unavailable("postgres exited during start-up with code " +
-                                  std::to_string(*code)));
+      return with_log(
+          unavailable("postgres exited during start-up with code " + std::to_string(*code)));
     }
     if (PQping(info.c_str()) == PQPING_OK) {
       log::info("embedded postgres ready",

@@ -101,8 +101,11 @@ TEST_F(EmbeddedPostgresTest, OptionalTcpListenerRequiresPasswords) {
   EXPECT_GT(server.port(), 0);
   ASSERT_TRUE(server.create_service_role("tcpsvc", "pw-tcp").ok());
   std::string port = std::to_string(server.port());
-  std::string good = make_conninfo({{"host", "127.0.0.1"}, {"port", port}, {"user", "tcpsvc"},
-                                    {"password", "pw-tcp"}, {"dbname", "postgres"}});
+  std::string good = make_conninfo({{"host", "127.0.0.1"},
+                                    {"port", port},
+                                    {"user", "tcpsvc"},
+                                    {"password", "pw-tcp"},
+                                    {"dbname", "postgres"}});
   EXPECT_TRUE(admin_execute(good, "SELECT 1").ok());
   std::string admin_tcp = make_conninfo(
       {{"host", "127.0.0.1"}, {"port", port}, {"user", "dts_admin"}, {"dbname", "postgres"}});

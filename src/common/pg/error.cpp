@@ -90,8 +90,7 @@ std::optional<std::string_view> constraint_of(const Error& error) {
 Error error_from_result(const PGresult* result) {
   std::string_view state = field(result, PG_DIAG_SQLSTATE);
   std::string_view primary = field(result, PG_DIAG_MESSAGE_PRIMARY);
-  std::string message =
-      primary.empty() ? trimmed(PQresultErrorMessage(result)) : trimmed(primary);
+  std::string message = primary.empty() ? trimmed(PQresultErrorMessage(result)) : trimmed(primary);
   if (message.empty()) {
     message = "database error";
   }
@@ -115,8 +114,8 @@ std::string describe_verbose(const PGresult* result, std::string_view sql) {
   std::string_view position = field(result, PG_DIAG_STATEMENT_POSITION);
   if (!position.empty()) {
     // The position counts characters from 1; a line number is what an author can use.
-    std::size_t offset = std::min<std::size_t>(std::strtoul(position.data(), nullptr, 10),
-                                                sql.size());
+    std::size_t offset =
+        std::min<std::size_t>(std::strtoul(position.data(), nullptr, 10), sql.size());
     std::size_t line = 1 + std::count(sql.begin(), sql.begin() + offset, '\n');
     out += " at line " + std::to_string(line);
   }

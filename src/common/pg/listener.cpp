@@ -27,8 +27,8 @@ struct Listener::Impl {
 
   asio::strand<Executor> strand;
   ListenerOptions options;
-  asio::steady_timer timer;                 // touched on the strand only
-  std::unique_ptr<Connection> conn;         // touched on the strand only
+  asio::steady_timer timer;          // touched on the strand only
+  std::unique_ptr<Connection> conn;  // touched on the strand only
   std::atomic<bool> stopped{false};
   std::atomic<bool> listening{false};
 };
@@ -116,9 +116,7 @@ Listener::Listener(Executor executor, ListenerOptions options)
 
 Listener::~Listener() { stop(); }
 
-void Listener::start() {
-  asio::co_spawn(impl_->strand, impl_->run(impl_), asio::detached);
-}
+void Listener::start() { asio::co_spawn(impl_->strand, impl_->run(impl_), asio::detached); }
 
 void Listener::stop() {
   if (impl_->stopped.exchange(true)) {

@@ -19,7 +19,7 @@ struct MigrationFile {
   std::string file_name;  // "0001_init.sql"
   std::filesystem::path path;
   std::string sql;
-  std::string checksum;   // hex SHA-256 of the file
+  std::string checksum;  // hex SHA-256 of the file
 };
 
 // Files of `service` sorted by version. Errors (all kInvalidArgument unless noted) name the

@@ -17,8 +17,8 @@ struct Applied {
   std::string checksum;
 };
 
-Error migration_error(const std::string& service, const MigrationFile& file,
-                      const Connection& conn, const Error& error) {
+Error migration_error(const std::string& service, const MigrationFile& file, const Connection& conn,
+                      const Error& error) {
   std::string what = conn.last_failure() != nullptr
                          ? describe_verbose(conn.last_failure(), file.sql)
                          : error.message();
@@ -26,8 +26,7 @@ Error migration_error(const std::string& service, const MigrationFile& file,
 }
 
 // Reads <schema>.schema_migrations; an empty list if the schema or table does not exist.
-Awaitable<Result<std::vector<Applied>>> read_applied(Connection& conn,
-                                                     const std::string& service) {
+Awaitable<Result<std::vector<Applied>>> read_applied(Connection& conn, const std::string& service) {
   std::string table = quote_identifier(service) + ".schema_migrations";
   auto exists = co_await conn.query("SELECT to_regclass($1) IS NOT NULL", table);
   if (!exists.ok()) {
@@ -59,8 +58,8 @@ Status verify(const std::string& service, const std::vector<Applied>& applied,
     const MigrationFile& f = files[a.version - 1];
     if (a.name != f.file_name) {
       return failed_precondition("migration " + service + "/" + f.file_name + " has version " +
-                                 std::to_string(a.version) + ", which was applied as " +
-                                 a.name + "; applied migrations must not be renamed");
+                                 std::to_string(a.version) + ", which was applied as " + a.name +
+                                 "; applied migrations must not be renamed");
     }
     if (a.checksum != f.checksum) {
       return failed_precondition("migration " + service + "/" + f.file_name +
@@ -149,8 +148,7 @@ Awaitable<Result<MigrationReport>> apply_migrations(Connection& conn, std::strin
   // Session-level lock: held across the per-file transactions, released below (or when the
   // connection closes, if we fail).
   const std::string lock_key = "dts.migrate." + service;
-  auto locked =
-      co_await conn.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", lock_key);
+  auto locked = co_await conn.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", lock_key);
   if (!locked.ok()) {
     co_return locked.error();
   }
@@ -202,15 +200,23 @@ Awaitable<Result<bool>> check_migrations(Connection& conn, std::string service,
   co_return applied->size() - unknown.size() == files.size();
 }
 
+Awaitable<Result<bool>> check_migrations(Pool& pool, std::string service,
+                                         const std::vector<MigrationFile>& files) {
+  auto lease = co_await pool.acquire();
+  if (!lease.ok()) {
+    co_return lease.error();
+  }
+  co_return co_await check_migrations(**lease, std::move(service), files);
+}
+
 Result<MigrationReport> migrate(const std::string& conninfo, const fs::path& migrations_root,
                                 const std::string& service) {
   auto files = load_migrations(migrations_root, service);
   if (!files.ok()) {
     return files.error();
   }
-  return with_connection<MigrationReport>(conninfo, [&](Connection& conn) {
-    return apply_migrations(conn, service, *files);
-  });
+  return with_connection<MigrationReport>(
+      conninfo, [&](Connection& conn) { return apply_migrations(conn, service, *files); });
 }
 
 Result<std::vector<MigrationReport>> migrate_all(const std::string& conninfo,
@@ -243,9 +249,8 @@ Result<bool> migrations_current(const std::string& conninfo, const fs::path& mig
   if (!files.ok()) {
     return files.error();
   }
-  return with_connection<bool>(conninfo, [&](Connection& conn) {
-    return check_migrations(conn, service, *files);
-  });
+  return with_connection<bool>(
+      conninfo, [&](Connection& conn) { return check_migrations(conn, service, *files); });
 }
 
 }  // namespace dts::pg

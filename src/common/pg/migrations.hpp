@@ -33,6 +33,7 @@
 
 #include "common/pg/connection.hpp"
 #include "common/pg/migration_set.hpp"
+#include "common/pg/pool.hpp"
 #include "common/result.hpp"
 
 namespace dts::pg {
@@ -41,8 +42,8 @@ struct MigrationReport {
   std::string service;
   std::vector<std::string> applied;  // file names applied by this run, in order
   std::size_t already_applied = 0;
-  int version = 0;                   // highest version now applied
-  std::vector<int> unknown_versions; // applied in the database, absent on disk
+  int version = 0;                    // highest version now applied
+  std::vector<int> unknown_versions;  // applied in the database, absent on disk
 };
 
 Result<MigrationReport> migrate(const std::string& conninfo,
@@ -62,6 +63,9 @@ Result<bool> migrations_current(const std::string& conninfo,
 Awaitable<Result<MigrationReport>> apply_migrations(Connection& conn, std::string service,
                                                     const std::vector<MigrationFile>& files);
 Awaitable<Result<bool>> check_migrations(Connection& conn, std::string service,
+                                         const std::vector<MigrationFile>& files);
+// For /readyz: load the files once at start-up, then check on a pooled connection.
+Awaitable<Result<bool>> check_migrations(Pool& pool, std::string service,
                                          const std::vector<MigrationFile>& files);
 
 }  // namespace dts::pg

@@ -18,15 +18,15 @@ namespace dts::pg {
 
 class Param {
  public:
-  Param(std::nullopt_t) {}                                        // NOLINT: NULL
-  Param(std::string value) : value_(std::move(value)) {}          // NOLINT
-  Param(std::string_view value) : value_(std::string(value)) {}   // NOLINT
-  Param(const char* value) : value_(std::string(value)) {}        // NOLINT
+  Param(std::nullopt_t) {}                                               // NOLINT: NULL
+  Param(std::string value) : value_(std::move(value)) {}                 // NOLINT
+  Param(std::string_view value) : value_(std::string(value)) {}          // NOLINT
+  Param(const char* value) : value_(std::string(value)) {}               // NOLINT
   Param(std::optional<std::string> value) : value_(std::move(value)) {}  // NOLINT
-  Param(bool value) : value_(value ? "t" : "f") {}                // NOLINT
-  Param(int32_t value) : value_(number(value)) {}                 // NOLINT
-  Param(int64_t value) : value_(number(value)) {}                 // NOLINT
-  Param(double value) : value_(number(value)) {}                  // NOLINT
+  Param(bool value) : value_(value ? "t" : "f") {}                       // NOLINT
+  Param(int32_t value) : value_(number(value)) {}                        // NOLINT
+  Param(int64_t value) : value_(number(value)) {}                        // NOLINT
+  Param(double value) : value_(number(value)) {}                         // NOLINT
 
   bool is_null() const { return !value_.has_value(); }
   const char* c_str() const { return value_ ? value_->c_str() : nullptr; }

@@ -70,7 +70,7 @@ class Lease {
 };
 
 struct PoolStats {
-  std::size_t open = 0;     // idle + leased + being opened
+  std::size_t open = 0;  // idle + leased + being opened
   std::size_t idle = 0;
   std::size_t waiting = 0;  // acquirers queued
 };

@@ -84,7 +84,8 @@ TEST(PgPool, ExhaustedPoolQueuesThenTimesOutCleanly) {
 TEST(PgPool, WaitersAreServedWhenLeasesReturn) {
   std::string db = testing::fresh_database();
   asio::io_context io;
-  Pool pool(io.get_executor(), {.conninfo = db, .max_size = 2, .acquire_timeout = milliseconds(5000)});
+  Pool pool(io.get_executor(),
+            {.conninfo = db, .max_size = 2, .acquire_timeout = milliseconds(5000)});
   std::atomic<int> done{0};
   std::atomic<int> failed{0};
   for (int i = 0; i < 12; ++i) {
@@ -152,8 +153,8 @@ TEST(PgPool, BadConninfoAndMissingServerFailFast) {
     Status bad = co_await malformed.ping();
     CO_ASSERT(!bad.ok());
     EXPECT_EQ(bad.error().code(), Code::kInvalidArgument);
-    Pool missing(ex, {.conninfo = "host=/nonexistent port=5999",
-                      .acquire_timeout = milliseconds(500)});
+    Pool missing(ex,
+                 {.conninfo = "host=/nonexistent port=5999", .acquire_timeout = milliseconds(500)});
     Status gone = co_await missing.ping();
     CO_ASSERT(!gone.ok());
     EXPECT_EQ(gone.error().code(), Code::kUnavailable);

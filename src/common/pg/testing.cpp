@@ -38,8 +38,7 @@ SharedCluster& shared() {
     instance.server = std::make_unique<EmbeddedPostgres>(
         EmbeddedOptions{.base_dir = instance.dir, .durable = false});
     if (Status s = instance.server->start(); !s.ok()) {
-      std::fprintf(stderr, "cannot start the test PostgreSQL: %s\n",
-                   s.error().to_string().c_str());
+      std::fprintf(stderr, "cannot start the test PostgreSQL: %s\n", s.error().to_string().c_str());
       std::abort();
     }
   });

@@ -36,17 +36,17 @@ std::string fresh_database();
 
 // gtest's ASSERT_* expand to `return`, which is ill-formed in a coroutine. Inside test
 // coroutines returning Awaitable<void> use these (they record a failure and co_return).
-#define CO_ASSERT(cond)                          \
-  do {                                           \
-    if (!(cond)) {                               \
-      ADD_FAILURE() << "failed: " #cond;         \
-      co_return;                                 \
-    }                                            \
+#define CO_ASSERT(cond)                  \
+  do {                                   \
+    if (!(cond)) {                       \
+      ADD_FAILURE() << "failed: " #cond; \
+      co_return;                         \
+    }                                    \
   } while (false)
-#define CO_ASSERT_OK(result)                                                        \
-  do {                                                                              \
-    if (!(result).ok()) {                                                           \
-      ADD_FAILURE() << #result " failed: " << (result).error().to_string();         \
-      co_return;                                                                    \
-    }                                                                               \
+#define CO_ASSERT_OK(result)                                                \
+  do {                                                                      \
+    if (!(result).ok()) {                                                   \
+      ADD_FAILURE() << #result " failed: " << (result).error().to_string(); \
+      co_return;                                                            \
+    }                                                                       \
   } while (false)

@@ -47,24 +47,25 @@ TEST(PgTransaction, RetriesSerializationFailureOfConcurrentSerializableTransacti
         io,
         [&]() -> Awaitable<void> {
           int my_attempts = 0;
-          auto r = co_await transact(
-              pool, Isolation::kSerializable,
-              [&](Connection& c) -> Awaitable<Result<int64_t>> {
-                ++attempts;
-                ++my_attempts;
-                DTS_CO_ASSIGN_OR_RETURN(Rows sum, co_await c.query("SELECT sum(v) FROM t"));
-                int64_t s = sum[0].get<int64_t>(0);
-                if (my_attempts == 1) {
-                  // Make sure both transactions have read before either writes.
-                  ++read_done;
-                  for (int spin = 0; read_done < 2 && spin < 200; ++spin) {
-                    co_await sleep_for(milliseconds(5));
-                  }
-                }
-                DTS_CO_TRY(co_await c.query("INSERT INTO t VALUES ($1)", s));
-                co_return s;
-              },
-              {.max_attempts = 5});
+          auto r = co_await transact(pool, Isolation::kSerializable,
+                                     [&](Connection& c) -> Awaitable<Result<int64_t>> {
+                                       ++attempts;
+                                       ++my_attempts;
+                                       DTS_CO_ASSIGN_OR_RETURN(
+                                           Rows sum, co_await c.query("SELECT sum(v) FROM t"));
+                                       int64_t s = sum[0].get<int64_t>(0);
+                                       if (my_attempts == 1) {
+                                         // Make sure both transactions have read before either
+                                         // writes.
+                                         ++read_done;
+                                         for (int spin = 0; read_done < 2 && spin < 200; ++spin) {
+                                           co_await sleep_for(milliseconds(5));
+                                         }
+                                       }
+                                       DTS_CO_TRY(co_await c.query("INSERT INTO t VALUES ($1)", s));
+                                       co_return s;
+                                     },
+                                     {.max_attempts = 5});
           results.push_back(std::move(r));
         },
         asio::detached);

@@ -28,10 +28,10 @@ Result<std::optional<Account>> server_account();
 
 struct Spawn {
   std::string program;
-  std::vector<std::string> args;            // without argv[0]
-  std::optional<Account> run_as;            // setgid/setgroups/setuid before exec
-  int output_fd = -1;                       // stdout and stderr; -1 = /dev/null
-  std::string working_dir;                  // empty = inherit
+  std::vector<std::string> args;  // without argv[0]
+  std::optional<Account> run_as;  // setgid/setgroups/setuid before exec
+  int output_fd = -1;             // stdout and stderr; -1 = /dev/null
+  std::string working_dir;        // empty = inherit
   // Ask the kernel to send this signal to the child when the spawning *thread* dies, so a
   // crashed parent does not leave an orphaned server behind (0 = off).
   int parent_death_signal = 0;
