@@ -26,7 +26,7 @@ struct EvalOptions {
   // Absolute deadline; evaluation fails with eval_cancel_error once passed.
   std::optional<std::chrono::steady_clock::time_point> deadline;
   const std::atomic<bool>* cancel = nullptr;  // set to true to cancel from another thread
-  int max_depth = 1000;                 // nested rule/function/comprehension evaluations
+  int max_depth = 500;  // nested rule/function/comprehension evaluations (stack bound)
   size_t max_collection_size = 50'000'000;  // elements built by one comprehension or rule
   // Receives print() output: the location of the call and the formatted line.
   std::function<void(const Location&, const std::string&)> print;

@@ -212,8 +212,12 @@ bool Evaluator::eval_expr(const Literal& lit, Frame& f, const Cont& k) {
     return eval_term(*e.items[1], f,
                      [&](const Value& v) { return unify(*e.items[0], v, f, record_true); });
   }
+  // A query that is just a term (`data.authz.allow`) reports false as its value, as OPA
+  // does; everywhere else false fails the expression.
+  bool capture = top && (e.kind == TermKind::kRef || e.kind == TermKind::kVar ||
+                         e.kind == TermKind::kValue);
   return eval_term(e, f, [&](const Value& v) {
-    if (v.is_false()) return true;
+    if (v.is_false() && !capture) return true;
     if (top) expr_values_[&lit] = v;
     return k();
   });

@@ -189,8 +189,30 @@ bool Evaluator::eval_data(const Term& ref, size_t i, const RuleNode* node, const
     std::vector<Value> path = node->path;
     path.push_back(key);
     if (const Value* o = override_at(path)) return eval_path(ref, i + 1, *o, f, k);
-    return next_base != nullptr ? eval_path(ref, i + 1, *next_base, f, k) : true;
+    if (next_base == nullptr) return true;
+    if (overrides_.empty()) return eval_path(ref, i + 1, *next_base, f, k);
+    Value patched = with_overrides(*next_base, path);
+    return eval_path(ref, i + 1, patched, f, k);
   });
+}
+
+// Base data below `path` with every `with data...` override under it applied.
+Value Evaluator::with_overrides(const Value& base, const std::vector<Value>& path) const {
+  Value out = base;
+  for (const auto& [opath, val] : overrides_) {
+    if (opath.size() <= path.size() || !std::equal(path.begin(), path.end(), opath.begin())) {
+      continue;
+    }
+    std::function<Value(const Value&, size_t)> set = [&](const Value& cur, size_t i) -> Value {
+      if (i == opath.size()) return val;
+      Object obj = cur.is_object() ? cur.as_object() : Object{};
+      auto it = obj.find(opath[i]);
+      obj.insert_or_assign(opath[i], set(it == obj.end() ? Value::empty_object() : it->second, i + 1));
+      return Value::object(std::move(obj));
+    };
+    out = set(out, path.size());
+  }
+  return out;
 }
 
 bool Evaluator::evaluable(const Term& t, const Frame& f) const {

@@ -66,6 +66,7 @@ class Evaluator : public BuiltinContext {
   std::optional<Value> call_function(const RuleNode& node, const std::vector<Value>& args,
                                      const Location& loc);
   const Value* override_at(const std::vector<Value>& path) const;
+  Value with_overrides(const Value& base, const std::vector<Value>& path) const;
 
   // eval_call.cpp
   bool eval_call(const Term& t, Frame& f, const VCont& k);
