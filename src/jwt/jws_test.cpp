@@ -77,6 +77,32 @@ TEST(JwsKnownAnswer, Rfc8037Ed25519SignAndVerify) {
   EXPECT_EQ(*token, testing::kEd25519Token);
 }
 
+TEST(JwsKnownAnswer, Rfc7520Section44Hs256WithKid) {
+  // RFC 7520 §3.5 symmetric key and §4.4 compact result.
+  Key key =
+      jwk(R"({"kty":"oct","kid":"018c0ae5-4d9b-471b-bfd6-eef314bc7037","use":"sig","alg":"HS256",)"
+          R"("k":"hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg"})");
+  EXPECT_EQ(key.kid(), "018c0ae5-4d9b-471b-bfd6-eef314bc7037");
+  EXPECT_EQ(key.alg(), Alg::kHS256);
+  const std::string payload =
+      "It\xe2\x80\x99s a dangerous business, Frodo, going out your door. You step onto the road, "
+      "and if you don't keep your feet, there\xe2\x80\x99s no knowing where you might be swept off "
+      "to.";
+  auto token = sign_compact({}, payload, key);  // alg and kid come from the key
+  ASSERT_TRUE(token.ok()) << token.error().to_string();
+  EXPECT_EQ(
+      *token,
+      "eyJhbGciOiJIUzI1NiIsImtpZCI6IjAxOGMwYWU1LTRkOWItNDcxYi1iZmQ2LWVlZjMxNGJjNzAzNyJ9."
+      "SXTigJlzIGEgZGFuZ2Vyb3VzIGJ1c2luZXNzLCBGcm9kbywgZ29pbmcgb3V0IHlvdXIgZG9vci4gWW91IHN0ZXAg"
+      "b250byB0aGUgcm9hZCwgYW5kIGlmIHlvdSBkb24ndCBrZWVwIHlvdXIgZmVldCwgdGhlcmXigJlzIG5vIGtub3dp"
+      "bmcgd2hlcmUgeW91IG1pZ2h0IGJlIHN3ZXB0IG9mZiB0by4."
+      "s0h6KThzkfBBBkLspW1h84VsJZFTsPPqMDA7g1Md7p0");
+  auto jws = decode_compact(*token);
+  ASSERT_TRUE(jws.ok());
+  EXPECT_EQ(jws->payload, payload);
+  EXPECT_TRUE(verify_signature(*jws, Alg::kHS256, key).ok());
+}
+
 TEST(JwsRoundTrip, EveryAlgorithm) {
   json::object claims{{"sub", "user-1"}, {"n", 42}};
   for (Alg alg : kAllAlgs) {

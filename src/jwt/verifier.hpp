@@ -10,9 +10,11 @@
 //   crit       every "crit" name understood (by default none is)
 //   issuer     "iss" one of `issuers` (checked before key selection: the issuer picks the
 //              key set in the KeyCache overload)
-//   key        selected by "kid" as an opaque exact-match string; without "kid" only if the
-//              set holds a single key; the key must fit the alg (type, curve, key "alg",
-//              RSA >= 2048) — so an HS256 token "signed" with an RSA public key finds no key
+//   key        selected by "kid" as an opaque exact-match string (never a path or URL); only
+//              a one-key set accepts a token without "kid" (and a one-key set whose key has
+//              no kid accepts any kid: static configuration); the key must fit the alg (type,
+//              curve, key "alg", "use", RSA >= 2048) — so an HS256 token "signed" with an RSA
+//              public key finds no key
 //   signature  verifies (HMAC compared in constant time)
 //   expired / not_yet_valid / issued_in_future   "exp" (required by default), "nbf", "iat"
 //              against `now` with `clock_skew` leeway; non-numeric values are rejected
