@@ -221,6 +221,7 @@ void Compiler::resolve_body(Body& body, Scope& scope) {
 void Compiler::resolve_literal(Literal& lit, Scope& scope) {
   switch (lit.kind) {
     case LitKind::kExpr:
+      top_call_ = lit.expr.get();  // only a literal's own call may take an output operand
       resolve_term(lit.expr, scope);
       break;
     case LitKind::kSome:
@@ -350,6 +351,7 @@ void Compiler::resolve_call(Term& t, Scope& scope) {
   if (t.name == "eq" || t.name == "assign") {
     return;
   }
+  bool top = &t == top_call_;
   bool user = false;
   std::string name = function_name(*t.fn, scope, user);
   if (name.empty()) {
@@ -362,7 +364,7 @@ void Compiler::resolve_call(Term& t, Scope& scope) {
   if (user) {
     const RuleNode* node = policy_->function(name);
     if (current_node_ != nullptr) deps_[current_node_].insert(node);
-    if (nargs != node->function_arity && nargs != node->function_arity + 1) {
+    if (nargs != node->function_arity && (nargs != node->function_arity + 1 || !top)) {
       error(kTypeError, name + ": arity mismatch (function expects " +
                             std::to_string(node->function_arity) + " arguments)", t.loc);
     }
@@ -381,7 +383,7 @@ void Compiler::resolve_call(Term& t, Scope& scope) {
   if (b->decl.variadic) return;
   int arity = static_cast<int>(b->decl.args.size());
   t.has_output = nargs == arity + 1;
-  if (nargs != arity && nargs != arity + 1) {
+  if (nargs != arity && (nargs != arity + 1 || !top)) {
     error(kTypeError, name + ": arity mismatch: expects " + std::to_string(arity) + " argument" +
                           (arity == 1 ? "" : "s") + ", got " + std::to_string(nargs),
           t.loc);

@@ -28,7 +28,10 @@ Result<Value> arith(std::string_view name, std::span<const Value> a,
 
 }  // namespace
 
+void register_arithmetic(Registry& r);  // builtins/arithmetic.cpp: abs, round, bits.* ...
+
 void register_operators(Registry& r) {
+  register_arithmetic(r);
   add_comparison(r, "equal", [](int c) { return c == 0; });
   add_comparison(r, "neq", [](int c) { return c != 0; });
   add_comparison(r, "lt", [](int c) { return c < 0; });

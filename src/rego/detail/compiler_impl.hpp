@@ -70,7 +70,8 @@ class Compiler {
   const CompiledPolicy* policy_ = nullptr;
   const Module* module_ = nullptr;  // module being compiled (nullptr for queries)
   int next_slot_ = 0;
-  bool resolving_ref_head_ = false;  // the enclosing ref notes the dependency itself
+  bool resolving_ref_head_ = false;
+  const Term* top_call_ = nullptr;  // the call that is a whole literal (may have an output)  // the enclosing ref notes the dependency itself
   std::map<int, std::string> slot_names_;  // for unsafe-var messages
   // Recursion check: which rule nodes each rule node reads.
   const RuleNode* current_node_ = nullptr;
