@@ -173,6 +173,13 @@ std::shared_ptr<CompiledPolicy> Compiler::compile(std::vector<ModulePtr> modules
   if (errors_.size() == before) {
     check_recursion(*p);
   }
+  if (errors_.size() == before) {
+    std::function<void(RuleNode&)> index_all = [&](RuleNode& n) {
+      build_rule_index(n);
+      for (auto& [k, child] : n.children) index_all(*child);
+    };
+    index_all(p->root_);
+  }
   return errors_.size() == before ? p : nullptr;
 }
 

@@ -15,6 +15,7 @@
 #include "rego/ast.hpp"
 #include "rego/builtins/registry.hpp"
 #include "rego/error.hpp"
+#include "rego/rule_index.hpp"
 
 namespace dts::rego {
 
@@ -25,6 +26,7 @@ struct RuleNode {
   std::vector<RulePtr> functions;  // function clauses defined at this path
   RulePtr default_rule;
   int function_arity = -1;
+  std::shared_ptr<const RuleIndex> index;  // set when several rules test input.<path> == c
 
   bool is_function() const {
     return !functions.empty() || (default_rule && default_rule->kind == RuleKind::kFunction);

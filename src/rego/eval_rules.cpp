@@ -79,11 +79,22 @@ std::optional<Value> Evaluator::node_value(const RuleNode& node) {
   if (!enter(loc)) return std::nullopt;
   in_progress_[&node] = true;
   std::optional<Value> result;
+  // Rule indexing: only rules whose input equality can hold are evaluated.
+  std::vector<RulePtr> selected;
+  if (node.index) {
+    const Value* actual = input_ ? &*input_ : nullptr;
+    for (const auto& p : node.index->input_path) {
+      if (actual == nullptr) break;
+      actual = actual->find(p);
+    }
+    for (size_t i : node.index->candidates(actual)) selected.push_back(node.rules[i]);
+  }
+  const std::vector<RulePtr>& rules = node.index ? selected : node.rules;
   switch (node.kind()) {
     case RuleKind::kComplete:
     case RuleKind::kFunction: {
       std::vector<Value> values;
-      for (const auto& r : node.rules) {
+      for (const auto& r : rules) {
         if (!eval_rule_values(*r, values)) break;
         if (values.size() > 1) {
           fail(kEvalConflictError, "complete rules must not produce multiple outputs", r->loc);
@@ -104,7 +115,7 @@ std::optional<Value> Evaluator::node_value(const RuleNode& node) {
     }
     case RuleKind::kSet: {
       Set set;
-      for (const auto& r : node.rules) {
+      for (const auto& r : rules) {
         Frame fr;
         fr.slots.resize(static_cast<size_t>(r->num_slots));
         bool constant = r->key->kind == TermKind::kValue;
@@ -123,7 +134,7 @@ std::optional<Value> Evaluator::node_value(const RuleNode& node) {
     }
     case RuleKind::kObject: {
       Object obj;
-      for (const auto& r : node.rules) {
+      for (const auto& r : rules) {
         Frame fr;
         fr.slots.resize(static_cast<size_t>(r->num_slots));
         std::vector<Value> keys;

@@ -214,3 +214,28 @@ allow if { some r in data.roles[input.user]; r == "admin" }
 
 }  // namespace
 }  // namespace dts::rego
+
+namespace dts::rego {
+namespace {
+
+TEST(EvalTest, RuleIndexSelectsMatchingRules) {
+  std::string src = "package t\nimport rego.v1\n";
+  for (int i = 0; i < 50; ++i) {
+    src += "allow contains " + std::to_string(i) + " if { input.method == \"GET\"; input.path == \"/p" +
+           std::to_string(i) + "\" }\n";
+  }
+  src += "allow contains \"any\" if input.user == \"root\"\n";
+  Engine e;
+  ASSERT_TRUE(e.add_module("t.rego", src).empty());
+  auto q = e.prepare("data.t.allow").value();
+  EXPECT_EQ(q->eval(Value::from_json(R"({"method":"GET","path":"/p7"})").value()).first_value(),
+            Value::set({Value::number(7)}));
+  EXPECT_EQ(q->eval(Value::from_json(R"({"path":"/p7","user":"root"})").value()).first_value(),
+            Value::set({Value::string("any")}));
+  EXPECT_EQ(q->eval(std::nullopt).first_value(), Value::empty_set());
+  ASSERT_NE(e.policy()->root().child(Value::string("t"))->child(Value::string("allow"))->index,
+            nullptr);
+}
+
+}  // namespace
+}  // namespace dts::rego
