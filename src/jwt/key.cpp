@@ -144,6 +144,14 @@ Result<Key> Key::from_pem(std::string_view pem) {
     return invalid_argument("pem: too large");
   }
   DTS_ASSIGN_OR_RETURN(std::string label, pem_label(pem));
+  if (label == "EC PARAMETERS") {
+    // `openssl ecparam -genkey` writes the curve parameters first; the key follows.
+    size_t next = pem.find("-----BEGIN ", pem.find("-----BEGIN ") + 1);
+    if (next == std::string_view::npos) {
+      return invalid_argument("pem: EC PARAMETERS without a key");
+    }
+    return from_pem(pem.substr(next));
+  }
   BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (!bio) {
     return internal_error("pem: out of memory");

@@ -29,10 +29,10 @@ class Key {
   // should use at least the hash size (RFC 7518 §3.2) — `generate(kHmac256)` does.
   static Key from_secret(std::string_view secret);
 
-  // Reads the first PEM block of `pem`: "PUBLIC KEY" (SPKI), "RSA PUBLIC KEY" (PKCS#1),
-  // "PRIVATE KEY" (PKCS#8), "RSA PRIVATE KEY", "EC PRIVATE KEY", or "CERTIFICATE" (its
-  // subject public key; the certificate itself is not validated — that is PKI, not JWS).
-  // Encrypted PEM is rejected (never prompts). InvalidArgument on anything else.
+  // Reads the first PEM block of `pem` (after any "EC PARAMETERS" block): "PUBLIC KEY" (SPKI), "RSA
+  // PUBLIC KEY" (PKCS#1), "PRIVATE KEY" (PKCS#8), "RSA PRIVATE KEY", "EC PRIVATE KEY", or
+  // "CERTIFICATE" (its subject public key; the certificate itself is not validated — that is PKI,
+  // not JWS). Encrypted PEM is rejected (never prompts). InvalidArgument on anything else.
   static Result<Key> from_pem(std::string_view pem);
 
   // Adopts `pkey` (ownership transfers, also on failure). Rejects unsupported key types and

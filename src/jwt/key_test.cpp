@@ -265,6 +265,11 @@ TEST(OpensslCli, ReadsLegacyPemShapesAndRefusesEncryptedPem) {
   Key ec = Key::from_pem(sec1).value();
   EXPECT_EQ(ec.curve(), "P-384");
   EXPECT_TRUE(ec.has_private());
+  // `openssl ecparam -genkey` without -noout: parameters block first, then the key.
+  ASSERT_TRUE(run("openssl ecparam -name prime256v1 -genkey -out " + (dir / "ecp.pem").string()));
+  std::string with_params = read_file(dir / "ecp.pem");
+  EXPECT_NE(with_params.find("BEGIN EC PARAMETERS"), std::string::npos);
+  EXPECT_EQ(Key::from_pem(with_params).value().curve(), "P-256");
   // Encrypted keys are refused, and never prompt for a passphrase (stdin is closed anyway).
   ASSERT_TRUE(
       run("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -aes256 "
