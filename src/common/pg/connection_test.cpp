@@ -44,6 +44,10 @@ TEST(PgConnection, QueryWithParametersAndNulls) {
     EXPECT_TRUE(row.get<bool>("flag"));
     EXPECT_DOUBLE_EQ(row.get<double>("ratio"), 0.25);
 
+    auto mixed = co_await conn->query("SELECT $1::bigint + $2::int", std::size_t{5}, 2u);
+    CO_ASSERT_OK(mixed);
+    EXPECT_EQ((*mixed)[0].get<int64_t>(0), 7);
+
     CO_ASSERT((co_await conn->execute("CREATE TABLE t (id int PRIMARY KEY, v text)")).ok());
     auto inserted =
         co_await conn->query("INSERT INTO t VALUES (1, $1), (2, $2), (3, NULL)", "a", std::nullopt);

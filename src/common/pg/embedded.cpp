@@ -283,7 +283,12 @@ Status EmbeddedPostgres::init_cluster() {
 Status EmbeddedPostgres::clear_stale_lock() {
   fs::path pid_file = data_dir_ / "postmaster.pid";
   if (pid_t old = lock_file_pid(pid_file); fs::exists(pid_file)) {
-    if (detail::process_in_dir(old, fs::weakly_canonical(data_dir_).string())) {
+    // A server orphaned by a crashed parent gets SIGINT and may still be shutting down.
+    std::string dir = fs::weakly_canonical(data_dir_).string();
+    for (int i = 0; i < 100 && detail::process_in_dir(old, dir); ++i) {
+      std::this_thread::sleep_for(milliseconds(30));
+    }
+    if (detail::process_in_dir(old, dir)) {
       return failed_precondition("a PostgreSQL server (pid " + std::to_string(old) +
                                  ") is already running on " + data_dir_.string());
     }

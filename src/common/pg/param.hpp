@@ -8,6 +8,7 @@
 // into SQL, so there is no quoting to get wrong.
 
 #include <charconv>
+#include <concepts>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,10 +24,12 @@ class Param {
   Param(std::string_view value) : value_(std::string(value)) {}          // NOLINT
   Param(const char* value) : value_(std::string(value)) {}               // NOLINT
   Param(std::optional<std::string> value) : value_(std::move(value)) {}  // NOLINT
-  Param(bool value) : value_(value ? "t" : "f") {}                       // NOLINT
-  Param(int32_t value) : value_(number(value)) {}                        // NOLINT
-  Param(int64_t value) : value_(number(value)) {}                        // NOLINT
-  Param(double value) : value_(number(value)) {}                         // NOLINT
+  Param(bool value) : value_(value ? "t" : "f") {}  // NOLINT
+  // Any integer type (int, int64_t, size_t...), so counts and ids need no casts.
+  template <typename T>
+    requires(std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char>)
+  Param(T value) : value_(number(value)) {}  // NOLINT
+  Param(double value) : value_(number(value)) {}  // NOLINT
 
   bool is_null() const { return !value_.has_value(); }
   const char* c_str() const { return value_ ? value_->c_str() : nullptr; }
