@@ -108,7 +108,8 @@ int run_test(const std::vector<std::string>& dirs) {
   for (const auto& e : report.errors) std::cout << e.to_string() << "\n";
   if (!report.errors.empty() || !report.load_errors.empty()) return 2;
   for (const auto& t : report.tests) {
-    if (!t.passed) std::cout << "FAIL " << t.name << " (" << t.location << "): " << t.detail << "\n";
+    if (!t.passed)
+      std::cout << "FAIL " << t.name << " (" << t.location << "): " << t.detail << "\n";
   }
   std::cout << report.passed() << " passed, " << report.failed() << " failed\n";
   return report.failed() == 0 ? 0 : 1;

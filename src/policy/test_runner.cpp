@@ -35,7 +35,8 @@ TestReport run_tests(const std::vector<std::filesystem::path>& paths) {
       const std::string& rule = r->path[0].as_string();
       if (rule.rfind("test_", 0) != 0) continue;
       std::string name = "data";
-      for (const auto& p : m->package) name += "." + (p.is_string() ? p.as_string() : p.to_string());
+      for (const auto& p : m->package)
+        name += "." + (p.is_string() ? p.as_string() : p.to_string());
       name += "." + rule;
       if (!seen.insert(name).second) continue;
       TestCase tc;

@@ -13,12 +13,12 @@ struct TestCase {
   std::string name;      // data.pkg.test_x
   std::string location;  // file:line:col of the first clause
   bool passed = false;
-  std::string detail;    // why it failed (undefined, false, or the error)
+  std::string detail;  // why it failed (undefined, false, or the error)
 };
 
 struct TestReport {
   std::vector<TestCase> tests;
-  rego::RegoErrors errors;          // load/compile errors: nothing ran
+  rego::RegoErrors errors;  // load/compile errors: nothing ran
   std::vector<std::string> load_errors;
   int passed() const;
   int failed() const;

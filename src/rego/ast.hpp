@@ -78,7 +78,7 @@ struct Literal {
   TermPtr collection;              // kSomeIn/kEvery
   std::shared_ptr<Body> body;      // kEvery
   std::vector<WithMod> withs;
-  std::vector<int> free_slots;     // kEvery: outer slots read by the body (after compile)
+  std::vector<int> free_slots;  // kEvery: outer slots read by the body (after compile)
   Location loc;
 };
 
@@ -97,18 +97,18 @@ struct Rule {
   std::vector<Value> path;
   // kObject: key terms after the ground prefix (usually one); kSet: the element is `key`.
   std::vector<TermPtr> keys;
-  TermPtr key;                 // kSet element
-  TermPtr value;               // kComplete/kObject/kFunction value (true when omitted)
-  std::vector<TermPtr> args;   // kFunction
+  TermPtr key;                // kSet element
+  TermPtr value;              // kComplete/kObject/kFunction value (true when omitted)
+  std::vector<TermPtr> args;  // kFunction
   Body body;
   bool is_default = false;
-  bool has_body = false;       // written with a body (for else/default checks)
-  bool assign = false;         // head used := (no redefinition allowed)
-  bool extra_body = false;     // v0 `p { a } { b }`: a further body of the previous rule
+  bool has_body = false;    // written with a body (for else/default checks)
+  bool assign = false;      // head used := (no redefinition allowed)
+  bool extra_body = false;  // v0 `p { a } { b }`: a further body of the previous rule
   std::shared_ptr<Rule> else_rule;
   Location loc;
   const Module* module = nullptr;
-  int num_slots = 0;           // frame size (after compile)
+  int num_slots = 0;  // frame size (after compile)
 };
 using RulePtr = std::shared_ptr<Rule>;
 

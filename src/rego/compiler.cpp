@@ -184,8 +184,7 @@ std::shared_ptr<CompiledPolicy> Compiler::compile(std::vector<ModulePtr> modules
 }
 
 std::shared_ptr<const CompiledPolicy> compile_policy(std::vector<ModulePtr> modules,
-                                                     const Registry& registry,
-                                                     RegoErrors& errors) {
+                                                     const Registry& registry, RegoErrors& errors) {
   Compiler c(registry, errors);
   return c.compile(std::move(modules));
 }

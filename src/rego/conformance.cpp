@@ -88,9 +88,7 @@ CaseRun run_case(const YAML::Node& c, bool strict) {
   opts.eval.strict_builtin_errors = strict;
   opts.eval.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   auto* prints = &run.prints;
-  opts.eval.print = [prints](const Location&, const std::string& line) {
-    prints->push_back(line);
-  };
+  opts.eval.print = [prints](const Location&, const std::string& line) { prints->push_back(line); };
   Engine engine(opts);
   if (c["modules"]) {
     int i = 0;
@@ -163,11 +161,14 @@ CaseResult judge(const std::string& file, const YAML::Node& c, bool regorus) {
   res.status = CaseStatus::kPass;
   bool wants_error = c["error"] || c["want_error"] || c["want_error_code"];
   if (wants_error) {
-    if (!run.error) return fail("expected an error, got " + std::to_string(run.results.size()) + " result(s)");
+    if (!run.error)
+      return fail("expected an error, got " + std::to_string(run.results.size()) + " result(s)");
     if (c["want_error_code"] && run.error->code != c["want_error_code"].as<std::string>()) {
-      return fail("expected " + c["want_error_code"].as<std::string>() + ", got " + run.error->to_string());
+      return fail("expected " + c["want_error_code"].as<std::string>() + ", got " +
+                  run.error->to_string());
     }
-    if (c["want_error"] && run.error->message.find(c["want_error"].as<std::string>()) == std::string::npos) {
+    if (c["want_error"] &&
+        run.error->message.find(c["want_error"].as<std::string>()) == std::string::npos) {
       return fail("error message differs: " + run.error->to_string());
     }
     if (c["error"] && run.error->message.find(c["error"].as<std::string>()) == std::string::npos) {
@@ -185,7 +186,9 @@ CaseResult judge(const std::string& file, const YAML::Node& c, bool regorus) {
     if (out != want) return fail("print output differs: got '" + out + "'");
   }
   if (c["no_result"] && c["no_result"].as<bool>(false)) {
-    if (!run.results.empty()) return fail("expected no result, got " + show(canonical(Value::object(run.results[0].bindings))));
+    if (!run.results.empty())
+      return fail("expected no result, got " +
+                  show(canonical(Value::object(run.results[0].bindings))));
     return res;
   }
   if (c["want_defined"]) {
@@ -197,7 +200,8 @@ CaseResult judge(const std::string& file, const YAML::Node& c, bool regorus) {
   auto want = yaml_value(c["want_result"]);
   if (!want) return fail("unreadable want_result");
   if (!regorus) {
-    if (!bindings_match(run.results, *want, c["sort_bindings"] && c["sort_bindings"].as<bool>(false))) {
+    if (!bindings_match(run.results, *want,
+                        c["sort_bindings"] && c["sort_bindings"].as<bool>(false))) {
       Array got;
       for (const auto& r : run.results) got.push_back(canonical(Value::object(r.bindings)));
       return fail("result differs: got " + show(Value::array(got)) + " want " + show(*want));
@@ -205,11 +209,12 @@ CaseResult judge(const std::string& file, const YAML::Node& c, bool regorus) {
     return res;
   }
   auto result_value = [](const QueryResult& r) {
-    return !r.bindings.empty() ? Value::object(r.bindings)
+    return !r.bindings.empty()     ? Value::object(r.bindings)
            : r.expressions.empty() ? Value::boolean(true)
                                    : r.expressions.back();
   };
-  const Value* many = want->is_object() && want->size() == 1 ? want->find(Value::string("many!")) : nullptr;
+  const Value* many =
+      want->is_object() && want->size() == 1 ? want->find(Value::string("many!")) : nullptr;
   if (many != nullptr && many->is_array()) {
     const auto& wants = many->as_array();
     if (wants.size() != run.results.size()) {
@@ -218,14 +223,16 @@ CaseResult judge(const std::string& file, const YAML::Node& c, bool regorus) {
     }
     for (size_t i = 0; i < wants.size(); ++i) {
       if (!same_value(result_value(run.results[i]), wants[i])) {
-        return fail("result " + std::to_string(i) + " differs: got " + show(result_value(run.results[i])));
+        return fail("result " + std::to_string(i) + " differs: got " +
+                    show(result_value(run.results[i])));
       }
     }
     return res;
   }
   if (run.results.empty()) return fail("undefined result, want " + show(*want));
   Value got = result_value(run.results[0]);
-  if (!same_value(got, *want)) return fail("result differs: got " + show(got) + " want " + show(*want));
+  if (!same_value(got, *want))
+    return fail("result differs: got " + show(got) + " want " + show(*want));
   return res;
 }
 
@@ -248,9 +255,15 @@ void run_file(const fs::path& path, ConformanceReport& report) {
       r.reason = std::string("malformed case: ") + e.what();
     }
     switch (r.status) {
-      case CaseStatus::kPass: ++report.passed; break;
-      case CaseStatus::kFail: ++report.failed; break;
-      case CaseStatus::kSkip: ++report.skipped; break;
+      case CaseStatus::kPass:
+        ++report.passed;
+        break;
+      case CaseStatus::kFail:
+        ++report.failed;
+        break;
+      case CaseStatus::kSkip:
+        ++report.skipped;
+        break;
     }
     report.cases.push_back(std::move(r));
   }
@@ -297,8 +310,8 @@ std::string format_report(const ConformanceReport& report) {
     }
   }
   for (const auto& e : report.load_errors) out += "load error: " + e + "\n";
-  out += std::to_string(report.passed) + " passed, " + std::to_string(report.failed) +
-         " failed, " + std::to_string(report.skipped) + " skipped\n";
+  out += std::to_string(report.passed) + " passed, " + std::to_string(report.failed) + " failed, " +
+         std::to_string(report.skipped) + " skipped\n";
   return out;
 }
 

@@ -53,7 +53,7 @@ class PreparedQuery {
 
 struct EngineOptions {
   ParseOptions parse;
-  EvalOptions eval;  // defaults for prepared queries
+  EvalOptions eval;                    // defaults for prepared queries
   const Registry* registry = nullptr;  // nullptr = Registry::defaults()
 };
 

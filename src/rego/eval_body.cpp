@@ -198,9 +198,8 @@ bool Evaluator::eval_every(const Literal& lit, Frame& f, const Cont& k) {
 
 bool Evaluator::eval_expr(const Literal& lit, Frame& f, const Cont& k) {
   const Term& e = *lit.expr;
-  bool top = query_body_ != nullptr &&
-             std::any_of(query_body_->lits.begin(), query_body_->lits.end(),
-                         [&](const Literal& l) { return &l == &lit; });
+  bool top = query_body_ != nullptr && &lit >= query_body_->lits.data() &&
+             &lit < query_body_->lits.data() + query_body_->lits.size();
   auto record_true = [&] {
     if (top) expr_values_[&lit] = Value::boolean(true);
     return k();
@@ -214,8 +213,8 @@ bool Evaluator::eval_expr(const Literal& lit, Frame& f, const Cont& k) {
   }
   // A query that is just a term (`data.authz.allow`) reports false as its value, as OPA
   // does; everywhere else false fails the expression.
-  bool capture = top && (e.kind == TermKind::kRef || e.kind == TermKind::kVar ||
-                         e.kind == TermKind::kValue);
+  bool capture =
+      top && (e.kind == TermKind::kRef || e.kind == TermKind::kVar || e.kind == TermKind::kValue);
   return eval_term(e, f, [&](const Value& v) {
     if (v.is_false() && !capture) return true;
     if (top) expr_values_[&lit] = v;
@@ -223,8 +222,7 @@ bool Evaluator::eval_expr(const Literal& lit, Frame& f, const Cont& k) {
   });
 }
 
-std::optional<RegoError> Evaluator::run(const CompiledQuery& query,
-                                        std::vector<QueryResult>& out) {
+std::optional<RegoError> Evaluator::run(const CompiledQuery& query, std::vector<QueryResult>& out) {
   Frame f;
   f.slots.resize(static_cast<size_t>(query.num_slots));
   query_body_ = query.body.get();

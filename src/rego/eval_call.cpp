@@ -50,8 +50,8 @@ bool Evaluator::eval_call(const Term& t, Frame& f, const VCont& k) {
   });
 }
 
-bool Evaluator::call_builtin(const Term& t, const std::string& name,
-                             const std::vector<Value>& args, Frame& f, const VCont& k) {
+bool Evaluator::call_builtin(const Term& t, const std::string& name, const std::vector<Value>& args,
+                             Frame& f, const VCont& k) {
   const Builtin* b = policy_.registry().find(name);
   if (b == nullptr) {
     return fail(kEvalTypeError, "undefined function " + name, t.loc);

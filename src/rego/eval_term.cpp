@@ -116,8 +116,7 @@ bool Evaluator::eval_ref(const Term& t, Frame& f, const VCont& k) {
   return eval_term(head, f, [&](const Value& v) { return eval_path(t, 1, v, f, k); });
 }
 
-bool Evaluator::eval_path(const Term& ref, size_t i, const Value& cur, Frame& f,
-                          const VCont& k) {
+bool Evaluator::eval_path(const Term& ref, size_t i, const Value& cur, Frame& f, const VCont& k) {
   if (i == ref.items.size()) return k(cur);
   const Term& p = *ref.items[i];
   if (p.is_var() && p.slot >= 0 && !f.slots[static_cast<size_t>(p.slot)]) {
@@ -207,7 +206,8 @@ Value Evaluator::with_overrides(const Value& base, const std::vector<Value>& pat
       if (i == opath.size()) return val;
       Object obj = cur.is_object() ? cur.as_object() : Object{};
       auto it = obj.find(opath[i]);
-      obj.insert_or_assign(opath[i], set(it == obj.end() ? Value::empty_object() : it->second, i + 1));
+      obj.insert_or_assign(opath[i],
+                           set(it == obj.end() ? Value::empty_object() : it->second, i + 1));
       return Value::object(std::move(obj));
     };
     out = set(out, path.size());

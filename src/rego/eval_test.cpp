@@ -1,9 +1,9 @@
-#include "rego/engine.hpp"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
+
+#include "rego/engine.hpp"
 
 namespace dts::rego {
 namespace {
@@ -12,8 +12,7 @@ Value json(std::string_view text) { return Value::from_json(text).value(); }
 
 struct Fixture {
   Engine engine;
-  explicit Fixture(std::string_view module, std::string_view data = "{}",
-                   EngineOptions opts = {})
+  explicit Fixture(std::string_view module, std::string_view data = "{}", EngineOptions opts = {})
       : engine(std::move(opts)) {
     auto errors = engine.add_module("t.rego", module);
     EXPECT_TRUE(errors.empty()) << format_errors(errors);
@@ -157,8 +156,10 @@ TEST(EvalTest, PrintGoesToTheSink) {
 TEST(EvalTest, DeadlineAndCancellationStopEvaluation) {
   EngineOptions opts;
   opts.eval.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
-  Fixture f("package t\np := count([x | some a in numbers.range(1, 300); some b in numbers.range(1, 300); some c in numbers.range(1, 300); x := a])\n",
-            "{}", opts);
+  Fixture f(
+      "package t\np := count([x | some a in numbers.range(1, 300); some b in numbers.range(1, "
+      "300); some c in numbers.range(1, 300); x := a])\n",
+      "{}", opts);
   auto out = f.eval("data.t.p");
   if (f.engine.policy() && !out.ok()) {
     EXPECT_EQ(out.error->code, kEvalCancelError);
@@ -185,7 +186,8 @@ TEST(EvalTest, DeepRuleChainsHitTheDepthLimit) {
 
 TEST(EvalTest, DeepAndHugeInputs) {
   std::string deep = std::string(900, '[') + "1" + std::string(900, ']');
-  Fixture f("package t\nimport rego.v1\nn := count([p | walk(input, [p, v])])\nlen := count(input.s)\n");
+  Fixture f(
+      "package t\nimport rego.v1\nn := count([p | walk(input, [p, v])])\nlen := count(input.s)\n");
   EXPECT_EQ(f.value("data.t.n", json(deep)), Value::number(901));
   std::string big = R"({"s": ")" + std::string(8 * 1024 * 1024, 'x') + "\"}";
   EXPECT_EQ(f.value("data.t.len", json(big)), Value::number(8 * 1024 * 1024));
@@ -221,8 +223,8 @@ namespace {
 TEST(EvalTest, RuleIndexSelectsMatchingRules) {
   std::string src = "package t\nimport rego.v1\n";
   for (int i = 0; i < 50; ++i) {
-    src += "allow contains " + std::to_string(i) + " if { input.method == \"GET\"; input.path == \"/p" +
-           std::to_string(i) + "\" }\n";
+    src += "allow contains " + std::to_string(i) +
+           " if { input.method == \"GET\"; input.path == \"/p" + std::to_string(i) + "\" }\n";
   }
   src += "allow contains \"any\" if input.user == \"root\"\n";
   Engine e;

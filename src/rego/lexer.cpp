@@ -70,8 +70,12 @@ class Lexer {
     return false;
   }
 
-  static bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-  static bool ident_char(char c) { return ident_start(c) || std::isdigit(static_cast<unsigned char>(c)); }
+  static bool ident_start(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+  }
+  static bool ident_char(char c) {
+    return ident_start(c) || std::isdigit(static_cast<unsigned char>(c));
+  }
 
   bool next(Token& t, RegoError& error) {
     char c = s_[pos_];
@@ -83,8 +87,8 @@ class Lexer {
       return true;
     }
     if (std::isdigit(static_cast<unsigned char>(c)) ||
-        (c == '.' && pos_ + 1 < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_ + 1])) &&
-         false)) {
+        (c == '.' && pos_ + 1 < s_.size() &&
+         std::isdigit(static_cast<unsigned char>(s_[pos_ + 1])) && false)) {
       return number(t, error);
     }
     if (c == '"') return string(t, error);
@@ -104,28 +108,70 @@ class Lexer {
     if (two == ">=") return set2(Tok::kGte);
     Tok k;
     switch (c) {
-      case '{': k = Tok::kLBrace; break;
-      case '}': k = Tok::kRBrace; break;
-      case '[': k = Tok::kLBracket; break;
-      case ']': k = Tok::kRBracket; break;
-      case '(': k = Tok::kLParen; break;
-      case ')': k = Tok::kRParen; break;
-      case '.': k = Tok::kDot; break;
-      case ',': k = Tok::kComma; break;
-      case ';': k = Tok::kSemicolon; break;
-      case ':': k = Tok::kColon; break;
-      case '=': k = Tok::kUnify; break;
-      case '<': k = Tok::kLt; break;
-      case '>': k = Tok::kGt; break;
-      case '+': k = Tok::kPlus; break;
-      case '-': k = Tok::kMinus; break;
-      case '*': k = Tok::kStar; break;
-      case '/': k = Tok::kSlash; break;
-      case '%': k = Tok::kPercent; break;
-      case '|': k = Tok::kPipe; break;
-      case '&': k = Tok::kAmp; break;
+      case '{':
+        k = Tok::kLBrace;
+        break;
+      case '}':
+        k = Tok::kRBrace;
+        break;
+      case '[':
+        k = Tok::kLBracket;
+        break;
+      case ']':
+        k = Tok::kRBracket;
+        break;
+      case '(':
+        k = Tok::kLParen;
+        break;
+      case ')':
+        k = Tok::kRParen;
+        break;
+      case '.':
+        k = Tok::kDot;
+        break;
+      case ',':
+        k = Tok::kComma;
+        break;
+      case ';':
+        k = Tok::kSemicolon;
+        break;
+      case ':':
+        k = Tok::kColon;
+        break;
+      case '=':
+        k = Tok::kUnify;
+        break;
+      case '<':
+        k = Tok::kLt;
+        break;
+      case '>':
+        k = Tok::kGt;
+        break;
+      case '+':
+        k = Tok::kPlus;
+        break;
+      case '-':
+        k = Tok::kMinus;
+        break;
+      case '*':
+        k = Tok::kStar;
+        break;
+      case '/':
+        k = Tok::kSlash;
+        break;
+      case '%':
+        k = Tok::kPercent;
+        break;
+      case '|':
+        k = Tok::kPipe;
+        break;
+      case '&':
+        k = Tok::kAmp;
+        break;
       default:
-        return fail(error, std::string("illegal token '") + (static_cast<unsigned char>(c) < 0x80 ? std::string(1, c) : "\\x..") + "'");
+        return fail(error,
+                    std::string("illegal token '") +
+                        (static_cast<unsigned char>(c) < 0x80 ? std::string(1, c) : "\\x..") + "'");
     }
     t.kind = k;
     t.text = std::string(1, c);
@@ -139,7 +185,8 @@ class Lexer {
       while (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) advance();
     };
     digits();
-    if (pos_ + 1 < s_.size() && s_[pos_] == '.' && std::isdigit(static_cast<unsigned char>(s_[pos_ + 1]))) {
+    if (pos_ + 1 < s_.size() && s_[pos_] == '.' &&
+        std::isdigit(static_cast<unsigned char>(s_[pos_ + 1]))) {
       advance();
       digits();
     }
@@ -195,7 +242,9 @@ class Lexer {
     for (int i = 0; i < 4; ++i) {
       if (pos_ >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[pos_]))) return false;
       char h = s_[pos_];
-      v = v * 16 + static_cast<uint32_t>(std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(h) - 'a' + 10));
+      v = v * 16 + static_cast<uint32_t>(std::isdigit(static_cast<unsigned char>(h))
+                                             ? h - '0'
+                                             : (std::tolower(h) - 'a' + 10));
       advance();
     }
     return true;
@@ -217,14 +266,30 @@ class Lexer {
         char e = s_[pos_];
         advance();
         switch (e) {
-          case '"': out.push_back('"'); break;
-          case '\\': out.push_back('\\'); break;
-          case '/': out.push_back('/'); break;
-          case 'b': out.push_back('\b'); break;
-          case 'f': out.push_back('\f'); break;
-          case 'n': out.push_back('\n'); break;
-          case 'r': out.push_back('\r'); break;
-          case 't': out.push_back('\t'); break;
+          case '"':
+            out.push_back('"');
+            break;
+          case '\\':
+            out.push_back('\\');
+            break;
+          case '/':
+            out.push_back('/');
+            break;
+          case 'b':
+            out.push_back('\b');
+            break;
+          case 'f':
+            out.push_back('\f');
+            break;
+          case 'n':
+            out.push_back('\n');
+            break;
+          case 'r':
+            out.push_back('\r');
+            break;
+          case 't':
+            out.push_back('\t');
+            break;
           case 'u': {
             uint32_t cp;
             if (!hex4(cp)) return fail(error, "invalid unicode escape in string");
@@ -233,7 +298,8 @@ class Lexer {
               advance();
               uint32_t lo;
               if (!hex4(lo)) return fail(error, "invalid unicode escape in string");
-              cp = (lo >= 0xdc00 && lo < 0xe000) ? 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00) : 0xfffd;
+              cp = (lo >= 0xdc00 && lo < 0xe000) ? 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00)
+                                                 : 0xfffd;
             } else if (cp >= 0xd800 && cp < 0xe000) {
               cp = 0xfffd;
             }
@@ -284,8 +350,9 @@ bool lex(std::string_view source, std::shared_ptr<const std::string> file, std::
 
 std::string_view tok_name(Tok kind) {
   static constexpr std::string_view kNames[] = {
-      "EOF", "identifier", "string", "raw string", "number", "{", "}", "[", "]", "(", ")", ".",
-      ",", ";", ":", ":=", "=", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "|", "&"};
+      "EOF", "identifier", "string", "raw string", "number", "{",  "}", "[",  "]",  "(",
+      ")",   ".",          ",",      ";",          ":",      ":=", "=", "==", "!=", "<",
+      "<=",  ">",          ">=",     "+",          "-",      "*",  "/", "%",  "|",  "&"};
   return kNames[static_cast<int>(kind)];
 }
 

@@ -17,12 +17,31 @@ enum class Tok {
   kString,     // text = decoded value
   kRawString,  // text = raw value
   kNumber,     // text = literal
-  kLBrace, kRBrace, kLBracket, kRBracket, kLParen, kRParen,
-  kDot, kComma, kSemicolon, kColon,
+  kLBrace,
+  kRBrace,
+  kLBracket,
+  kRBracket,
+  kLParen,
+  kRParen,
+  kDot,
+  kComma,
+  kSemicolon,
+  kColon,
   kAssign,  // :=
   kUnify,   // =
-  kEq, kNeq, kLt, kLte, kGt, kGte,
-  kPlus, kMinus, kStar, kSlash, kPercent, kPipe, kAmp,
+  kEq,
+  kNeq,
+  kLt,
+  kLte,
+  kGt,
+  kGte,
+  kPlus,
+  kMinus,
+  kStar,
+  kSlash,
+  kPercent,
+  kPipe,
+  kAmp,
 };
 
 struct Token {

@@ -155,12 +155,15 @@ void Parser::import_decl(Module& m) {
     }
     if (has_rego_v1) fail(imp.loc, "duplicate import of rego.v1");
     if (has_future) {
-      fail(imp.loc, "the `rego.v1` import implies `future.keywords`, these are therefore mutually exclusive");
+      fail(
+          imp.loc,
+          "the `rego.v1` import implies `future.keywords`, these are therefore mutually exclusive");
     }
     v1_ = true;
   }
   if (root == "future" && has_rego_v1) {
-    fail(imp.loc, "the `rego.v1` import implies `future.keywords`, these are therefore mutually exclusive");
+    fail(imp.loc,
+         "the `rego.v1` import implies `future.keywords`, these are therefore mutually exclusive");
   }
   if (root == "future" && (imp.path.size() < 2 || imp.path[1] != Value::string("keywords"))) {
     fail(imp.loc, "invalid import, must be `future.keywords`");
@@ -174,11 +177,12 @@ void Parser::import_decl(Module& m) {
   }
   if (root == "data" || root == "input") {
     for (const auto& other : m.imports) {
-      if (other.alias == imp.alias && (other.path[0] == Value::string("data") ||
-                                       other.path[0] == Value::string("input"))) {
-        errors_.push_back(RegoError{kCompileError, "import must not shadow import " +
-                                                        imp.alias + " (this import shadows previous import)",
-                                    imp.loc});
+      if (other.alias == imp.alias &&
+          (other.path[0] == Value::string("data") || other.path[0] == Value::string("input"))) {
+        errors_.push_back(RegoError{
+            kCompileError,
+            "import must not shadow import " + imp.alias + " (this import shadows previous import)",
+            imp.loc});
       }
     }
   }

@@ -93,9 +93,17 @@ TEST(ParserTest, DeepNestingIsAnErrorNotACrash) {
 }
 
 TEST(ParserTest, GarbageInputNeverCrashes) {
-  const char* inputs[] = {"", "package", "package a\n{", "package a\np := {", "package a\np[",
-                          "package a\nf(", "package a\np if {", "package a\np := [x | ",
-                          "package a\nsome", "package a\np := \"\xc3\"", "package a\n\0"};
+  const char* inputs[] = {"",
+                          "package",
+                          "package a\n{",
+                          "package a\np := {",
+                          "package a\np[",
+                          "package a\nf(",
+                          "package a\np if {",
+                          "package a\np := [x | ",
+                          "package a\nsome",
+                          "package a\np := \"\xc3\"",
+                          "package a\n\0"};
   for (const char* src : inputs) {
     RegoErrors errors;
     auto m = parse_module(src, "t.rego", errors);

@@ -138,7 +138,9 @@ bool Compiler::literal_ready(const Literal& lit, const std::set<int>& bound, std
       return ok;
     case LitKind::kSomeIn:
       ok = term_ready(lit.collection, bound, outs, missing) && ok;
-      if (ok) ok = pattern_ready(lit.key, bound, outs, missing) && pattern_ready(lit.val, bound, outs, missing);
+      if (ok)
+        ok = pattern_ready(lit.key, bound, outs, missing) &&
+             pattern_ready(lit.val, bound, outs, missing);
       return ok;
     case LitKind::kEvery:
       ok = term_ready(lit.collection, bound, outs, missing) && ok;

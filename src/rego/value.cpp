@@ -24,7 +24,9 @@ int compare_ranges(It a, It a_end, It b, It b_end, Cmp cmp) {
   return a == a_end ? -1 : 1;
 }
 
-size_t mix(size_t seed, size_t h) { return seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2)); }
+size_t mix(size_t seed, size_t h) {
+  return seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
+}
 
 }  // namespace
 

@@ -121,9 +121,7 @@ class Value {
   Rep rep_;
 };
 
-inline bool ValueLess::operator()(const Value& a, const Value& b) const {
-  return a.compare(b) < 0;
-}
+inline bool ValueLess::operator()(const Value& a, const Value& b) const { return a.compare(b) < 0; }
 
 struct ValueHash {
   size_t operator()(const Value& v) const { return v.hash(); }

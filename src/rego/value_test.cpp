@@ -14,10 +14,10 @@ Value json(std::string_view text) {
 }
 
 TEST(ValueTest, TypeOrderFollowsOpa) {
-  std::vector<Value> ordered = {Value::null(),          Value::boolean(false),
-                                Value::boolean(true),   Value::number(-1),
-                                Value::string("a"),     json("[1]"),
-                                json("{\"a\":1}"),      Value::set({Value::number(1)})};
+  std::vector<Value> ordered = {Value::null(),        Value::boolean(false),
+                                Value::boolean(true), Value::number(-1),
+                                Value::string("a"),   json("[1]"),
+                                json("{\"a\":1}"),    Value::set({Value::number(1)})};
   for (size_t i = 0; i + 1 < ordered.size(); ++i) {
     EXPECT_LT(ordered[i].compare(ordered[i + 1]), 0) << i;
   }

@@ -16,11 +16,12 @@ using types::kString;
 constexpr int64_t kMaxRange = 10'000'000;
 
 void add_rounding(Registry& r, const std::string& name, double (*op)(double)) {
-  r.add(name, {kNumber}, kNumber, [name, op](std::span<const Value> a, BuiltinContext&) -> Result<Value> {
-    DTS_ASSIGN_OR_RETURN(Number n, arg_number(name, a, 1));
-    if (n.is_int()) return Value::number(n);
-    return Value::number(Number::from_double(op(n.to_double())));
-  });
+  r.add(name, {kNumber}, kNumber,
+        [name, op](std::span<const Value> a, BuiltinContext&) -> Result<Value> {
+          DTS_ASSIGN_OR_RETURN(Number n, arg_number(name, a, 1));
+          if (n.is_int()) return Value::number(n);
+          return Value::number(Number::from_double(op(n.to_double())));
+        });
 }
 
 Result<int64_t> integer_arg(std::string_view fn, std::span<const Value> a, int index) {
@@ -33,7 +34,8 @@ Result<int64_t> integer_arg(std::string_view fn, std::span<const Value> a, int i
 }
 
 Result<Value> make_range(std::string_view fn, int64_t from, int64_t to, int64_t step) {
-  if (step <= 0) return builtin_error(std::string(fn) + ": step must be a positive number above zero");
+  if (step <= 0)
+    return builtin_error(std::string(fn) + ": step must be a positive number above zero");
   uint64_t span = from <= to ? static_cast<uint64_t>(to) - static_cast<uint64_t>(from)
                              : static_cast<uint64_t>(from) - static_cast<uint64_t>(to);
   if (span / static_cast<uint64_t>(step) > static_cast<uint64_t>(kMaxRange)) {
@@ -110,13 +112,13 @@ void register_arithmetic(Registry& r) {
   add_bits(r, "bits.lsh", [](int64_t x, int64_t y) {
     return y < 0 || y >= 63 ? int64_t{0} : static_cast<int64_t>(static_cast<uint64_t>(x) << y);
   });
-  add_bits(r, "bits.rsh", [](int64_t x, int64_t y) {
-    return y < 0 ? x : (y >= 63 ? (x < 0 ? -1 : 0) : x >> y);
-  });
-  r.add("bits.negate", {kNumber}, kNumber, [](std::span<const Value> a, BuiltinContext&) -> Result<Value> {
-    DTS_ASSIGN_OR_RETURN(int64_t x, integer_arg("bits.negate", a, 1));
-    return Value::number(~x);
-  });
+  add_bits(r, "bits.rsh",
+           [](int64_t x, int64_t y) { return y < 0 ? x : (y >= 63 ? (x < 0 ? -1 : 0) : x >> y); });
+  r.add("bits.negate", {kNumber}, kNumber,
+        [](std::span<const Value> a, BuiltinContext&) -> Result<Value> {
+          DTS_ASSIGN_OR_RETURN(int64_t x, integer_arg("bits.negate", a, 1));
+          return Value::number(~x);
+        });
 }
 
 }  // namespace dts::rego

@@ -10,9 +10,10 @@ using types::kNumber;
 using types::kSet;
 
 void add_comparison(Registry& r, std::string name, bool (*pred)(int)) {
-  r.add(name, {kAny, kAny}, kBool, [pred](std::span<const Value> a, BuiltinContext&) -> Result<Value> {
-    return Value::boolean(pred(a[0].compare(a[1])));
-  });
+  r.add(name, {kAny, kAny}, kBool,
+        [pred](std::span<const Value> a, BuiltinContext&) -> Result<Value> {
+          return Value::boolean(pred(a[0].compare(a[1])));
+        });
 }
 
 Result<Value> arith(std::string_view name, std::span<const Value> a,
@@ -40,17 +41,17 @@ void register_operators(Registry& r) {
   add_comparison(r, "gte", [](int c) { return c >= 0; });
 
   r.add("plus", {kNumber, kNumber}, kNumber, [](std::span<const Value> a, BuiltinContext&) {
-    return arith("plus", a, [](const Number& x, const Number& y) -> Result<Number> { return x + y; });
+    return arith("plus", a,
+                 [](const Number& x, const Number& y) -> Result<Number> { return x + y; });
   });
   r.add("mul", {kNumber, kNumber}, kNumber, [](std::span<const Value> a, BuiltinContext&) {
-    return arith("mul", a, [](const Number& x, const Number& y) -> Result<Number> { return x * y; });
+    return arith("mul", a,
+                 [](const Number& x, const Number& y) -> Result<Number> { return x * y; });
   });
-  r.add("div", {kNumber, kNumber}, kNumber, [](std::span<const Value> a, BuiltinContext&) {
-    return arith("div", a, &Number::divide);
-  });
-  r.add("rem", {kNumber, kNumber}, kNumber, [](std::span<const Value> a, BuiltinContext&) {
-    return arith("rem", a, &Number::modulo);
-  });
+  r.add("div", {kNumber, kNumber}, kNumber,
+        [](std::span<const Value> a, BuiltinContext&) { return arith("div", a, &Number::divide); });
+  r.add("rem", {kNumber, kNumber}, kNumber,
+        [](std::span<const Value> a, BuiltinContext&) { return arith("rem", a, &Number::modulo); });
   r.add("minus", {kNumber | kSet, kNumber | kSet}, kNumber | kSet,
         [](std::span<const Value> a, BuiltinContext&) -> Result<Value> {
           if (a[0].is_set() && a[1].is_set()) {

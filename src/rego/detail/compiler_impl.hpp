@@ -61,8 +61,7 @@ class Compiler {
                    std::set<int>& outs, std::set<int>& missing);
   bool order_nested(const TermPtr& t, const std::set<int>& bound);
   bool order_literal_nested(Literal& lit, const std::set<int>& bound);
-  void report_unsafe(const Body& body, const std::vector<bool>& done,
-                     const std::set<int>& bound);
+  void report_unsafe(const Body& body, const std::vector<bool>& done, const std::set<int>& bound);
   void collect_slots(const TermPtr& t, std::set<int>& out);
 
   const Registry& registry_;
@@ -71,7 +70,8 @@ class Compiler {
   const Module* module_ = nullptr;  // module being compiled (nullptr for queries)
   int next_slot_ = 0;
   bool resolving_ref_head_ = false;
-  const Term* top_call_ = nullptr;  // the call that is a whole literal (may have an output)  // the enclosing ref notes the dependency itself
+  const Term* top_call_ = nullptr;  // the call that is a whole literal (may have an output)  // the
+                                    // enclosing ref notes the dependency itself
   std::map<int, std::string> slot_names_;  // for unsafe-var messages
   // Recursion check: which rule nodes each rule node reads.
   const RuleNode* current_node_ = nullptr;
