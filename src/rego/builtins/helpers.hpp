@@ -41,6 +41,9 @@ inline Value num(int64_t n) { return Value::number(n); }
 // `error` set when the pattern does not compile.
 std::shared_ptr<const re2::RE2> compile_regex(const std::string& pattern, std::string* error);
 
-// Go's regexp-style $1 / ${name} expansion is implemented in regex.cpp.
+// Every [path, value] pair of `v` in OPA's walk order (pre-order; object keys and set
+// members sorted). The `walk` builtin returns this array; the engine treats walk as a
+// relation and unifies each pair with the call's output.
+Array walk_pairs(const Value& v);
 
 }  // namespace dts::rego::builtins

@@ -13,6 +13,14 @@ void register_conversions(Registry& r);  // builtins/conversions.cpp: format_int
 void register_objects(Registry& r);     // builtins/objects.cpp: array.*, object.*, union ...
 void register_json_ops(Registry& r);    // builtins/json_ops.cpp: json.filter/remove/patch
 void register_regex(Registry& r);       // builtins/regex.cpp, glob.cpp: regex.*, glob.*
+void register_encoding(Registry& r);    // builtins/encoding.cpp: base64*, hex, urlquery
+void register_json_yaml(Registry& r);   // builtins/json_yaml.cpp: json.marshal*, yaml.*
+void register_time(Registry& r);        // builtins/time.cpp: time.*
+void register_crypto(Registry& r);      // builtins/crypto.cpp: crypto.* digests, HMAC
+void register_jwt(Registry& r);         // builtins/jwt.cpp: io.jwt.*
+void register_net(Registry& r);         // builtins/net.cpp: net.cidr_*
+void register_numbers(Registry& r);     // builtins/numbers.cpp: abs, round, bits.*, rand.intn
+void register_misc(Registry& r);        // builtins/misc.cpp: units, semver, uuid, walk
 
 namespace {
 
@@ -28,6 +36,14 @@ constexpr RegisterFn kFamilies[] = {
     register_objects,
     register_json_ops,
     register_regex,
+    register_encoding,
+    register_json_yaml,
+    register_time,
+    register_crypto,
+    register_jwt,
+    register_net,
+    register_numbers,
+    register_misc,
 };
 
 // Error codes that carry the builtin error kinds through Result<Value>.

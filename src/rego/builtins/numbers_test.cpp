@@ -1,0 +1,125 @@
+#include <gtest/gtest.h>
+
+#include "rego/builtins/test_util.hpp"
+
+namespace dts::rego {
+namespace {
+
+using testing::J;
+using testing::run;
+using testing::S;
+
+TEST(BuiltinNumbers, Rounding) {
+  EXPECT_EQ(run("abs", {J("-3.5")}), "3.5");
+  EXPECT_EQ(run("abs", {J("-123456789012345678901234567890")}), "123456789012345678901234567890");
+  EXPECT_EQ(run("round", {J("2.5")}), "3");
+  EXPECT_EQ(run("round", {J("-2.5")}), "-3");
+  EXPECT_EQ(run("ceil", {J("1.2")}), "2");
+  EXPECT_EQ(run("floor", {J("-1.2")}), "-2");
+  EXPECT_EQ(run("floor", {S("1")}), "ERR(type): floor: operand 1 must be number but got string");
+}
+
+TEST(BuiltinNumbers, Ranges) {
+  EXPECT_EQ(run("numbers.range", {J("1"), J("4")}), "[1,2,3,4]");
+  EXPECT_EQ(run("numbers.range", {J("2"), J("-1")}), "[2,1,0,-1]");
+  EXPECT_EQ(run("numbers.range", {J("3"), J("3")}), "[3]");
+  EXPECT_EQ(run("numbers.range", {J("1.5"), J("3")}).substr(0, 9), "ERR(type)");
+  EXPECT_EQ(run("numbers.range", {J("0"), J("100000000000")}).substr(0, 12), "ERR(builtin)");
+  EXPECT_EQ(run("numbers.range_step", {J("0"), J("10"), J("4")}), "[0,4,8]");
+  EXPECT_EQ(run("numbers.range_step", {J("10"), J("0"), J("4")}), "[10,6,2]");
+  EXPECT_EQ(run("numbers.range_step", {J("0"), J("10"), J("0")}),
+            "ERR(builtin): numbers.range_step: step must be a positive number above zero");
+}
+
+TEST(BuiltinNumbers, Bits) {
+  EXPECT_EQ(run("bits.and", {J("12"), J("10")}), "8");
+  EXPECT_EQ(run("bits.or", {J("12"), J("10")}), "14");
+  EXPECT_EQ(run("bits.xor", {J("12"), J("10")}), "6");
+  EXPECT_EQ(run("bits.negate", {J("5")}), "-6");
+  EXPECT_EQ(run("bits.lsh", {J("1"), J("3")}), "8");
+  EXPECT_EQ(run("bits.lsh", {J("1"), J("64")}), "18446744073709551616");
+  EXPECT_EQ(run("bits.rsh", {J("-16"), J("2")}), "-4");
+  EXPECT_EQ(run("bits.rsh", {J("5"), J("100")}), "0");
+  EXPECT_EQ(run("bits.and", {J("1.5"), J("1")}).substr(0, 9), "ERR(type)");
+  EXPECT_EQ(run("bits.lsh", {J("1"), J("-1")}).substr(0, 9), "ERR(type)");
+}
+
+TEST(BuiltinNumbers, RandIntnIsStablePerEvaluation) {
+  testing::TestContext ctx;
+  auto a = testing::call_ctx(ctx, "rand.intn", {S("x"), J("1000000")});
+  auto b = testing::call_ctx(ctx, "rand.intn", {S("x"), J("1000000")});
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(*a, *b);
+  EXPECT_LT(a->as_number().as_int64().value(), 1000000);
+  EXPECT_EQ(testing::call_ctx(ctx, "rand.intn", {S("y"), J("0")})->to_json(), "0");
+}
+
+TEST(BuiltinMisc, Units) {
+  EXPECT_EQ(run("units.parse", {S("10K")}), "10000");
+  EXPECT_EQ(run("units.parse", {S("1Ki")}), "1024");
+  EXPECT_EQ(run("units.parse", {S("1gI")}), "1073741824");
+  EXPECT_EQ(run("units.parse", {S("1Ei")}), "1152921504606846976");
+  EXPECT_EQ(run("units.parse", {S("1e")}), "1000000000000000000");
+  EXPECT_EQ(run("units.parse", {S("1M")}), "1000000");
+  EXPECT_EQ(run("units.parse", {S("1500m")}), "1.5");
+  EXPECT_EQ(run("units.parse", {S("1e3K")}), "1000000");
+  EXPECT_EQ(run("units.parse", {S("\"1\"")}), "1");
+  EXPECT_EQ(run("units.parse", {S("1 m")}),
+            "ERR(builtin): units.parse: spaces not allowed in resource strings");
+  EXPECT_EQ(run("units.parse", {S("1mb")}).substr(0, 12), "ERR(builtin)");
+  EXPECT_EQ(run("units.parse_bytes", {S("10KB")}), "10000");
+  EXPECT_EQ(run("units.parse_bytes", {S("1KiB")}), "1024");
+  EXPECT_EQ(run("units.parse_bytes", {S("4mb")}), "4000000");
+  EXPECT_EQ(run("units.parse_bytes", {S("1.5Mi")}), "1572864");
+  EXPECT_EQ(run("units.parse_bytes", {S("12")}), "12");
+  EXPECT_EQ(run("units.parse_bytes", {S("1xb")}).substr(0, 12), "ERR(builtin)");
+  EXPECT_EQ(run("units.parse_bytes", {J("[\"1\"]")}).substr(0, 9), "ERR(type)");
+}
+
+TEST(BuiltinMisc, Semver) {
+  EXPECT_EQ(run("semver.is_valid", {S("1.2.3-rc.1+build.5")}), "true");
+  EXPECT_EQ(run("semver.is_valid", {S("v1.2.3")}), "false");
+  EXPECT_EQ(run("semver.is_valid", {S("01.2.3")}), "false");
+  EXPECT_EQ(run("semver.is_valid", {J("1")}), "false");
+  EXPECT_EQ(run("semver.compare", {S("1.2.3"), S("1.2.4")}), "-1");
+  EXPECT_EQ(run("semver.compare", {S("1.10.0"), S("1.9.9")}), "1");
+  EXPECT_EQ(run("semver.compare", {S("1.0.0-alpha"), S("1.0.0")}), "-1");
+  EXPECT_EQ(run("semver.compare", {S("1.0.0-alpha.1"), S("1.0.0-alpha.beta")}), "-1");
+  EXPECT_EQ(run("semver.compare", {S("1.0.0-rc.11"), S("1.0.0-rc.2")}), "1");
+  EXPECT_EQ(run("semver.compare", {S("1.0.0+a"), S("1.0.0+b")}), "0");
+  EXPECT_EQ(run("semver.compare", {S("x"), S("1.0.0")}),
+            "ERR(builtin): semver.compare: operand 1: string \"x\" is not a valid SemVer");
+}
+
+TEST(BuiltinMisc, Uuid) {
+  testing::TestContext ctx;
+  auto a = testing::call_ctx(ctx, "uuid.rfc4122", {S("k")});
+  auto b = testing::call_ctx(ctx, "uuid.rfc4122", {S("k")});
+  auto c = testing::call_ctx(ctx, "uuid.rfc4122", {S("other")});
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(*a, *b);
+  EXPECT_NE(*a, *c);
+  EXPECT_EQ(a->as_string().size(), 36u);
+  EXPECT_EQ(a->as_string()[14], '4');
+  EXPECT_EQ(run("uuid.parse", {*a}), R"({"variant":"RFC4122","version":4})");
+  EXPECT_EQ(run("uuid.parse", {S("b01d0062-a116-11ee-822b-7ab0b9e5e0c0")}),
+            R"({"clocksequence":555,"macvariables":"local:unicast","nodeid":"7a-b0-b9-e5-e0-c0",)"
+            R"("time":1703282931110717000,"variant":"RFC4122","version":1})");
+  EXPECT_EQ(run("uuid.parse", {S("017F22E2-79B0-7CC3-98C4-DC0C0C07398F")}),
+            R"({"time":1645557742000000000,"variant":"RFC4122","version":7})");
+  EXPECT_EQ(run("uuid.parse", {S("1EC9414C-232A-6B00-B3C8-9E6BDECED846")}),
+            R"({"time":1645557742000000000,"variant":"RFC4122","version":6})");
+  EXPECT_EQ(run("uuid.parse", {S("not-valid")}), "ERR(undefined): undefined");
+}
+
+TEST(BuiltinMisc, WalkAndRuntime) {
+  EXPECT_EQ(run("walk", {J(R"({"b": [true], "a": 1})")}),
+            R"([[[],{"a":1,"b":[true]}],[["a"],1],[["b"],[true]],[["b",0],true]])");
+  EXPECT_EQ(run("walk", {J("3")}), "[[[],3]]");
+  auto rt = testing::call("opa.runtime", {});
+  ASSERT_TRUE(rt.ok());
+  EXPECT_EQ(rt->find(S("env"))->to_json(), "{}");
+}
+
+}  // namespace
+}  // namespace dts::rego
