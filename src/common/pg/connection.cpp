@@ -289,6 +289,11 @@ Awaitable<Result<Rows>> Connection::run(bool sent, std::optional<Clock::time_poi
   if (PQstatus(conn_) != CONNECTION_OK) {
     broken_ = true;
   }
+  if (cancel_sent && !(failure && failure->code() == Code::kDeadlineExceeded)) {
+    // The statement finished before our cancel landed; the cancel may still hit whatever
+    // runs next on this session, so the connection is not reused.
+    broken_ = true;
+  }
   if (failure) {
     if (cancel_sent && failure->code() == Code::kDeadlineExceeded) {
       co_return deadline_exceeded("statement timed out: " + failure->message());
