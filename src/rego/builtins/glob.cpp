@@ -95,26 +95,48 @@ class GlobTranslator {
     return depth == 0;
   }
 
+  // [abc], [a-z], [!abc]; '\\' escapes the next character. Ranges must be ascending.
   bool char_class(std::string& out) {
-    size_t close = g_.find(']', i_);
-    if (close == std::string_view::npos) {
-      return false;
-    }
-    std::string_view body = g_.substr(i_, close - i_);
-    i_ = close + 1;
     out += "[";
-    if (!body.empty() && body[0] == '!') {
+    if (i_ < g_.size() && g_[i_] == '!') {
       out += "^";
-      body.remove_prefix(1);
+      ++i_;
     }
-    if (body.empty()) {
-      return false;
+    std::vector<char32_t> items;  // literal code points, with kRange marking a '-'
+    constexpr char32_t kRange = 0xffffffff;
+    bool closed = false;
+    while (i_ < g_.size()) {
+      char c = g_[i_];
+      if (c == ']') {
+        ++i_;
+        closed = true;
+        break;
+      }
+      if (c == '\\') {
+        if (++i_ >= g_.size()) return false;
+        c = g_[i_];
+      } else if (c == '-' && !items.empty()) {
+        items.push_back(kRange);
+        ++i_;
+        continue;
+      }
+      items.push_back(static_cast<unsigned char>(c));
+      ++i_;
     }
-    for (char c : body) {
-      if (c == '\\' || c == '^' || c == '[') {
+    if (!closed || items.empty()) return false;
+    for (size_t k = 0; k < items.size(); ++k) {
+      if (items[k] == kRange) {
+        if (k == 0 || k + 1 >= items.size() || items[k + 1] == kRange || items[k - 1] > items[k + 1]) {
+          return false;
+        }
+        out.push_back('-');
+        continue;
+      }
+      auto ch = static_cast<char>(items[k]);
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && static_cast<unsigned char>(ch) < 0x80) {
         out.push_back('\\');
       }
-      out.push_back(c);
+      out.push_back(ch);
     }
     out += "]";
     return true;
@@ -144,7 +166,7 @@ Result<Value> glob_match(Args a) {
   DTS_ASSIGN_OR_RETURN(std::string_view subject, arg_string("glob.match", a, 3));
   auto rx = GlobTranslator(pattern, delims).translate();
   if (!rx) {
-    return builtin_error("glob.match: invalid glob pattern " + str(std::string(pattern)).to_json());
+    return builtin_error("glob.match: syntax error in pattern " + str(std::string(pattern)).to_json());
   }
   std::string err;
   auto re = compile_regex(*rx, &err);

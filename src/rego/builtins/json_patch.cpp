@@ -107,6 +107,10 @@ std::optional<Value> apply_last(const Value& node, const Value& seg, Op op, cons
     case Kind::kSet: {
       Set s = node.as_set();
       if (op == Op::kAdd) {
+        // A set member is addressed by its value, so the path must name the value added.
+        if (!(seg == val)) {
+          return std::nullopt;
+        }
         s.insert(val);
       } else if (s.erase(seg) == 0) {
         return std::nullopt;

@@ -67,6 +67,12 @@ TEST(BuiltinMisc, Units) {
   EXPECT_EQ(run("units.parse", {S("1 m")}),
             "ERR(builtin): units.parse: spaces not allowed in resource strings");
   EXPECT_EQ(run("units.parse", {S("1mb")}).substr(0, 12), "ERR(builtin)");
+  EXPECT_EQ(run("units.parse", {S("foo")}), "ERR(builtin): units.parse: no amount provided");
+  EXPECT_EQ(run("units.parse", {S("1e+K")}),
+            "ERR(builtin): units.parse: could not parse amount to a number");
+  EXPECT_EQ(run("units.parse", {S(".K")}),
+            "ERR(builtin): units.parse: could not parse amount to a number");
+  EXPECT_EQ(run("units.parse", {S(".5K")}), "500");
   EXPECT_EQ(run("units.parse_bytes", {S("10KB")}), "10000");
   EXPECT_EQ(run("units.parse_bytes", {S("1KiB")}), "1024");
   EXPECT_EQ(run("units.parse_bytes", {S("4mb")}), "4000000");

@@ -101,6 +101,9 @@ TEST(BuiltinJson, Patch) {
   auto set_remove =
       testing::call("json.patch", {set_of({S("a"), S("b")}), J(R"([{"op": "remove", "path": ["b"]}])")});
   EXPECT_EQ(set_remove->to_json(), R"(["a"])");
+  auto set_replace = testing::call(
+      "json.patch", {set_of({S("a"), S("b")}), J(R"([{"op": "replace", "path": ["a"], "value": "c"}])")});
+  EXPECT_FALSE(set_replace.ok());
 }
 
 }  // namespace

@@ -60,7 +60,13 @@ TEST(BuiltinGlob, MatchWithDelimiters) {
   EXPECT_EQ(g("{cat,bat,[fr]at}", J("[]"), "at"), "false");
   EXPECT_EQ(g("a\\*b", J("[]"), "a*b"), "true");
   EXPECT_EQ(g("a\\*b", J("[]"), "axb"), "false");
-  EXPECT_EQ(g("[abc", J("[]"), "a").substr(0, 12), "ERR(builtin)");
+  EXPECT_EQ(g("[abc", J("[]"), "a"),
+            "ERR(builtin): glob.match: syntax error in pattern \"[abc\"");
+  EXPECT_EQ(g("[z-a]", J("[]"), "m").substr(0, 12), "ERR(builtin)");
+  EXPECT_EQ(g("[a\\-z]", J("[]"), "-"), "true");
+  EXPECT_EQ(g("[a\\-z]", J("[]"), "m"), "false");
+  EXPECT_EQ(g("[a\\-z]", J("[]"), "z"), "true");
+  EXPECT_EQ(g("[^.]", J("[]"), "^"), "true");
   EXPECT_EQ(g("*", J("1"), "a").substr(0, 9), "ERR(type)");
   EXPECT_EQ(run("glob.quote_meta", {S("*.git{hub}.com")}), R"("\\*.git\\{hub\\}.com")");
 }
