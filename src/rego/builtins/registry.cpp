@@ -19,7 +19,6 @@ void register_time(Registry& r);        // builtins/time.cpp: time.*
 void register_crypto(Registry& r);      // builtins/crypto.cpp: crypto.* digests, HMAC
 void register_jwt(Registry& r);         // builtins/jwt.cpp: io.jwt.*
 void register_net(Registry& r);         // builtins/net.cpp: net.cidr_*
-void register_numbers(Registry& r);     // builtins/numbers.cpp: abs, round, bits.*, rand.intn
 void register_misc(Registry& r);        // builtins/misc.cpp: units, semver, uuid, walk
 
 namespace {
@@ -42,7 +41,6 @@ constexpr RegisterFn kFamilies[] = {
     register_crypto,
     register_jwt,
     register_net,
-    register_numbers,
     register_misc,
 };
 

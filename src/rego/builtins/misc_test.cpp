@@ -9,51 +9,6 @@ using testing::J;
 using testing::run;
 using testing::S;
 
-TEST(BuiltinNumbers, Rounding) {
-  EXPECT_EQ(run("abs", {J("-3.5")}), "3.5");
-  EXPECT_EQ(run("abs", {J("-123456789012345678901234567890")}), "123456789012345678901234567890");
-  EXPECT_EQ(run("round", {J("2.5")}), "3");
-  EXPECT_EQ(run("round", {J("-2.5")}), "-3");
-  EXPECT_EQ(run("ceil", {J("1.2")}), "2");
-  EXPECT_EQ(run("floor", {J("-1.2")}), "-2");
-  EXPECT_EQ(run("floor", {S("1")}), "ERR(type): floor: operand 1 must be number but got string");
-}
-
-TEST(BuiltinNumbers, Ranges) {
-  EXPECT_EQ(run("numbers.range", {J("1"), J("4")}), "[1,2,3,4]");
-  EXPECT_EQ(run("numbers.range", {J("2"), J("-1")}), "[2,1,0,-1]");
-  EXPECT_EQ(run("numbers.range", {J("3"), J("3")}), "[3]");
-  EXPECT_EQ(run("numbers.range", {J("1.5"), J("3")}).substr(0, 9), "ERR(type)");
-  EXPECT_EQ(run("numbers.range", {J("0"), J("100000000000")}).substr(0, 12), "ERR(builtin)");
-  EXPECT_EQ(run("numbers.range_step", {J("0"), J("10"), J("4")}), "[0,4,8]");
-  EXPECT_EQ(run("numbers.range_step", {J("10"), J("0"), J("4")}), "[10,6,2]");
-  EXPECT_EQ(run("numbers.range_step", {J("0"), J("10"), J("0")}),
-            "ERR(builtin): numbers.range_step: step must be a positive number above zero");
-}
-
-TEST(BuiltinNumbers, Bits) {
-  EXPECT_EQ(run("bits.and", {J("12"), J("10")}), "8");
-  EXPECT_EQ(run("bits.or", {J("12"), J("10")}), "14");
-  EXPECT_EQ(run("bits.xor", {J("12"), J("10")}), "6");
-  EXPECT_EQ(run("bits.negate", {J("5")}), "-6");
-  EXPECT_EQ(run("bits.lsh", {J("1"), J("3")}), "8");
-  EXPECT_EQ(run("bits.lsh", {J("1"), J("64")}), "18446744073709551616");
-  EXPECT_EQ(run("bits.rsh", {J("-16"), J("2")}), "-4");
-  EXPECT_EQ(run("bits.rsh", {J("5"), J("100")}), "0");
-  EXPECT_EQ(run("bits.and", {J("1.5"), J("1")}).substr(0, 9), "ERR(type)");
-  EXPECT_EQ(run("bits.lsh", {J("1"), J("-1")}).substr(0, 9), "ERR(type)");
-}
-
-TEST(BuiltinNumbers, RandIntnIsStablePerEvaluation) {
-  testing::TestContext ctx;
-  auto a = testing::call_ctx(ctx, "rand.intn", {S("x"), J("1000000")});
-  auto b = testing::call_ctx(ctx, "rand.intn", {S("x"), J("1000000")});
-  ASSERT_TRUE(a.ok());
-  EXPECT_EQ(*a, *b);
-  EXPECT_LT(a->as_number().as_int64().value(), 1000000);
-  EXPECT_EQ(testing::call_ctx(ctx, "rand.intn", {S("y"), J("0")})->to_json(), "0");
-}
-
 TEST(BuiltinMisc, Units) {
   EXPECT_EQ(run("units.parse", {S("10K")}), "10000");
   EXPECT_EQ(run("units.parse", {S("1Ki")}), "1024");
