@@ -68,11 +68,13 @@ Result<Value> units_parse(Args a) {
   const char* fn = "units.parse";
   DTS_ASSIGN_OR_RETURN(std::string s, units_operand(fn, a));
   auto [num_text, unit] = split_number(s, true);
-  if (num_text.empty()) return builtin_error(std::string(fn) + ": no amount provided");
-  bool digits = num_text.find_first_of("0123456789") != std::string::npos;
-  // "1e+K": an exponent without digits is a malformed amount, not the unit "e+K".
+  // "1e+K" / "e+K": an exponent without digits is a malformed amount, not the unit "e+K".
   bool bad_exponent = unit.size() >= 2 && (unit[0] == 'e' || unit[0] == 'E') &&
                       (unit[1] == '+' || unit[1] == '-');
+  if (num_text.empty() && !bad_exponent) {
+    return builtin_error(std::string(fn) + ": no amount provided");
+  }
+  bool digits = num_text.find_first_of("0123456789") != std::string::npos;
   auto num = digits && !bad_exponent ? parse_plain_number(num_text) : std::nullopt;
   if (!num) return builtin_error(std::string(fn) + ": could not parse amount to a number");
   // 'm' (milli) and 'M' (mega) are case-sensitive; the rest is not.

@@ -25,6 +25,8 @@ TEST(BuiltinMisc, Units) {
   EXPECT_EQ(run("units.parse", {S("foo")}), "ERR(builtin): units.parse: no amount provided");
   EXPECT_EQ(run("units.parse", {S("1e+K")}),
             "ERR(builtin): units.parse: could not parse amount to a number");
+  EXPECT_EQ(run("units.parse", {S("e+K")}),
+            "ERR(builtin): units.parse: could not parse amount to a number");
   EXPECT_EQ(run("units.parse", {S(".K")}),
             "ERR(builtin): units.parse: could not parse amount to a number");
   EXPECT_EQ(run("units.parse", {S(".5K")}), "500");
@@ -80,6 +82,18 @@ TEST(BuiltinMisc, WalkAndRuntime) {
   auto rt = testing::call("opa.runtime", {});
   ASSERT_TRUE(rt.ok());
   EXPECT_EQ(rt->find(S("env"))->to_json(), "{}");
+}
+
+TEST(BuiltinGraph, Reachable) {
+  Value g = J(R"({"a": ["b"], "b": ["c"], "c": ["a"], "d": [], "e": ["x"]})");
+  EXPECT_EQ(run("graph.reachable", {g, J(R"(["a"])")}), R"(["a","b","c"])");
+  EXPECT_EQ(run("graph.reachable", {g, J(R"(["d", "zz"])")}), R"(["d"])");
+  EXPECT_EQ(run("graph.reachable", {g, J("[]")}), "[]");
+  EXPECT_EQ(run("graph.reachable", {J(R"({"a": 1})"), J(R"(["a"])")}).substr(0, 9), "ERR(type)");
+  EXPECT_EQ(run("graph.reachable_paths", {g, J(R"(["a"])")}), R"([["a","b","c"]])");
+  EXPECT_EQ(run("graph.reachable_paths", {J(R"({"a": ["b", "c"], "b": [], "c": []})"), J(R"(["a"])")}),
+            R"([["a","b"],["a","c"]])");
+  EXPECT_EQ(run("graph.reachable_paths", {g, J(R"(["e"])")}), R"([["e"]])");
 }
 
 }  // namespace

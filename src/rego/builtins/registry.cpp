@@ -20,6 +20,7 @@ void register_crypto(Registry& r);      // builtins/crypto.cpp: crypto.* digests
 void register_jwt(Registry& r);         // builtins/jwt.cpp: io.jwt.*
 void register_net(Registry& r);         // builtins/net.cpp: net.cidr_*
 void register_misc(Registry& r);        // builtins/misc.cpp: units, semver, uuid, walk
+void register_graph(Registry& r);       // builtins/graph.cpp: graph.reachable*
 
 namespace {
 
@@ -42,6 +43,7 @@ constexpr RegisterFn kFamilies[] = {
     register_jwt,
     register_net,
     register_misc,
+    register_graph,
 };
 
 // Error codes that carry the builtin error kinds through Result<Value>.
