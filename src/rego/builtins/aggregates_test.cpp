@@ -28,7 +28,8 @@ TEST(BuiltinAggregates, MaxMinUseTotalOrder) {
   EXPECT_EQ(run("max", {J("[1, \"a\", null]")}), "\"a\"");
   EXPECT_EQ(run("min", {J("[1, \"a\", null]")}), "null");
   EXPECT_EQ(run("max", {J("[]")}), "ERR(undefined): undefined");
-  EXPECT_EQ(run("max", {S("x")}), "ERR(type): max: operand 1 must be one of {array, set} but got string");
+  EXPECT_EQ(run("max", {S("x")}),
+            "ERR(type): max: operand 1 must be one of {array, set} but got string");
 }
 
 TEST(BuiltinAggregates, Sort) {

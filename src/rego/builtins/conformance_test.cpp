@@ -1,12 +1,12 @@
 // The shared regorus/rego-cpp builtin cases run through the whole engine: a report of how
 // the builtin families behave in real policies (the engine's own conformance gate lives in
 // src/policy). Skipped when the shared cases are absent.
+#include "rego/conformance.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <iostream>
-
-#include "rego/conformance.hpp"
 
 namespace dts::rego {
 namespace {

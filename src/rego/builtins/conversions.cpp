@@ -83,15 +83,15 @@ Result<Value> to_number(Args a) {
       if (text.size() > digits_at && text[digits_at] == '.') {
         text.insert(digits_at, "0");
       }
-      if (auto dot = text.find('.'); dot != std::string::npos &&
-                                     (dot + 1 == text.size() || text[dot + 1] == 'e' ||
-                                      text[dot + 1] == 'E')) {
+      if (auto dot = text.find('.');
+          dot != std::string::npos &&
+          (dot + 1 == text.size() || text[dot + 1] == 'e' || text[dot + 1] == 'E')) {
         text.insert(dot + 1, "0");
       }
       auto n = Number::parse(text);
       if (!n) {
-        return builtin_error("to_number: strconv.ParseFloat: parsing " + builtins::str(s).to_json() +
-                             ": invalid syntax");
+        return builtin_error("to_number: strconv.ParseFloat: parsing " +
+                             builtins::str(s).to_json() + ": invalid syntax");
       }
       return Value::number(*n);
     }
@@ -105,9 +105,8 @@ Result<Value> to_number(Args a) {
 void register_conversions(Registry& r) {
   r.add("format_int", {types::kNumber, types::kNumber}, types::kString,
         [](Args a, BuiltinContext&) { return format_int(a); });
-  r.add("to_number",
-        {types::kNull | types::kBool | types::kNumber | types::kString}, types::kNumber,
-        [](Args a, BuiltinContext&) { return to_number(a); });
+  r.add("to_number", {types::kNull | types::kBool | types::kNumber | types::kString},
+        types::kNumber, [](Args a, BuiltinContext&) { return to_number(a); });
 }
 
 }  // namespace dts::rego

@@ -69,12 +69,14 @@ void register_crypto(Registry& r) {
   add_hmac(r, "crypto.hmac.sha1", EVP_sha1);
   add_hmac(r, "crypto.hmac.sha256", EVP_sha256);
   add_hmac(r, "crypto.hmac.sha512", EVP_sha512);
-  r.add("crypto.hmac.equal", {kString, kString}, kBool, [](Args a, BuiltinContext&) -> Result<Value> {
-    DTS_ASSIGN_OR_RETURN(std::string_view x, arg_string("crypto.hmac.equal", a, 1));
-    DTS_ASSIGN_OR_RETURN(std::string_view y, arg_string("crypto.hmac.equal", a, 2));
-    // Constant time in the content; only the lengths leak, as with Go's hmac.Equal.
-    return Value::boolean(x.size() == y.size() && CRYPTO_memcmp(x.data(), y.data(), x.size()) == 0);
-  });
+  r.add("crypto.hmac.equal", {kString, kString}, kBool,
+        [](Args a, BuiltinContext&) -> Result<Value> {
+          DTS_ASSIGN_OR_RETURN(std::string_view x, arg_string("crypto.hmac.equal", a, 1));
+          DTS_ASSIGN_OR_RETURN(std::string_view y, arg_string("crypto.hmac.equal", a, 2));
+          // Constant time in the content; only the lengths leak, as with Go's hmac.Equal.
+          return Value::boolean(x.size() == y.size() &&
+                                CRYPTO_memcmp(x.data(), y.data(), x.size()) == 0);
+        });
 }
 
 }  // namespace dts::rego

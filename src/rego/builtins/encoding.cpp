@@ -15,8 +15,10 @@ using types::kObject;
 using types::kString;
 using Args = std::span<const Value>;
 
-constexpr std::string_view kStd = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr std::string_view kUrl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr std::string_view kStd =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view kUrl =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 std::string b64_encode(std::string_view in, std::string_view alphabet, bool pad) {
   std::string out;
@@ -73,8 +75,7 @@ std::optional<std::string> b64_decode(std::string_view in, std::string_view alph
     }
     size_t pads = n - data_len;
     size_t rem = data_len % 4;
-    if (rem == 1 || (rem == 0 && pads != 0) || (rem == 2 && pads != 2) ||
-        (rem == 3 && pads != 1)) {
+    if (rem == 1 || (rem == 0 && pads != 0) || (rem == 2 && pads != 2) || (rem == 3 && pads != 1)) {
       return fail(data_len);
     }
   } else if (n % 4 == 1) {
@@ -98,8 +99,7 @@ std::optional<std::string> b64_decode(std::string_view in, std::string_view alph
   return out;
 }
 
-Result<Value> b64_decode_builtin(std::string_view fn, Args a, std::string_view alphabet,
-                                 bool url) {
+Result<Value> b64_decode_builtin(std::string_view fn, Args a, std::string_view alphabet, bool url) {
   DTS_ASSIGN_OR_RETURN(std::string_view s, arg_string(fn, a, 1));
   std::string in(s);
   if (url && in.size() % 4 != 0 && in.find('=') == std::string::npos) {
@@ -181,8 +181,8 @@ Result<Value> encode_object(Args a) {
       return operand_error(fn, 1, "object[string: string|array|set]", a[0]);
     }
     if (v.is_array() || v.is_set()) {
-      std::vector<Value> items = v.is_array() ? v.as_array()
-                                              : std::vector<Value>(v.as_set().begin(), v.as_set().end());
+      std::vector<Value> items =
+          v.is_array() ? v.as_array() : std::vector<Value>(v.as_set().begin(), v.as_set().end());
       for (const auto& item : items) {
         DTS_TRY(add(k.as_string(), item));
       }
@@ -236,7 +236,8 @@ void add_string_fn(Registry& r, const char* name, std::string (*fn)(std::string_
 
 void register_encoding(Registry& r) {
   add_string_fn(r, "base64.encode", [](std::string_view s) { return b64_encode(s, kStd, true); });
-  add_string_fn(r, "base64url.encode", [](std::string_view s) { return b64_encode(s, kUrl, true); });
+  add_string_fn(r, "base64url.encode",
+                [](std::string_view s) { return b64_encode(s, kUrl, true); });
   add_string_fn(r, "base64url.encode_no_pad",
                 [](std::string_view s) { return b64_encode(s, kUrl, false); });
   add_string_fn(r, "urlquery.encode", query_escape);

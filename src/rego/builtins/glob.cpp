@@ -22,8 +22,7 @@ std::string quote(std::string_view s) {
 
 class GlobTranslator {
  public:
-  GlobTranslator(std::string_view glob, const std::vector<std::string>& delims)
-      : g_(glob) {
+  GlobTranslator(std::string_view glob, const std::vector<std::string>& delims) : g_(glob) {
     if (delims.empty()) {
       any_ = ".";
     } else {
@@ -126,7 +125,8 @@ class GlobTranslator {
     if (!closed || items.empty()) return false;
     for (size_t k = 0; k < items.size(); ++k) {
       if (items[k] == kRange) {
-        if (k == 0 || k + 1 >= items.size() || items[k + 1] == kRange || items[k - 1] > items[k + 1]) {
+        if (k == 0 || k + 1 >= items.size() || items[k + 1] == kRange ||
+            items[k - 1] > items[k + 1]) {
           return false;
         }
         out.push_back('-');
@@ -166,7 +166,8 @@ Result<Value> glob_match(Args a) {
   DTS_ASSIGN_OR_RETURN(std::string_view subject, arg_string("glob.match", a, 3));
   auto rx = GlobTranslator(pattern, delims).translate();
   if (!rx) {
-    return builtin_error("glob.match: syntax error in pattern " + str(std::string(pattern)).to_json());
+    return builtin_error("glob.match: syntax error in pattern " +
+                         str(std::string(pattern)).to_json());
   }
   std::string err;
   auto re = compile_regex(*rx, &err);

@@ -54,7 +54,8 @@ Result<PathTree> build_tree(std::string_view fn, Args a) {
     } else {
       return type_error(std::string(fn) +
                         ": operand 2 must be one of {set, array} containing string paths or "
-                        "array of path segments but got " + std::string(p.type_name()));
+                        "array of path segments but got " +
+                        std::string(p.type_name()));
     }
     PathTree* node = &root;
     for (const auto& s : segs) {
@@ -164,21 +165,23 @@ std::optional<Value> remove(const Value& v, const PathTree& t) {
 void register_json_patch(Registry& r);  // json_patch.cpp
 
 void register_json_ops(Registry& r) {
-  r.add("json.filter", {kObject, kArray | kSet}, kAny, [](Args a, BuiltinContext&) -> Result<Value> {
-    if (!a[0].is_object()) {
-      return operand_error("json.filter", 1, "object", a[0]);
-    }
-    DTS_ASSIGN_OR_RETURN(PathTree t, build_tree("json.filter", a));
-    return filter(a[0], t);
-  });
-  r.add("json.remove", {kObject, kArray | kSet}, kAny, [](Args a, BuiltinContext&) -> Result<Value> {
-    if (!a[0].is_object()) {
-      return operand_error("json.remove", 1, "object", a[0]);
-    }
-    DTS_ASSIGN_OR_RETURN(PathTree t, build_tree("json.remove", a));
-    auto out = remove(a[0], t);
-    return out ? *out : Value::empty_object();
-  });
+  r.add("json.filter", {kObject, kArray | kSet}, kAny,
+        [](Args a, BuiltinContext&) -> Result<Value> {
+          if (!a[0].is_object()) {
+            return operand_error("json.filter", 1, "object", a[0]);
+          }
+          DTS_ASSIGN_OR_RETURN(PathTree t, build_tree("json.filter", a));
+          return filter(a[0], t);
+        });
+  r.add("json.remove", {kObject, kArray | kSet}, kAny,
+        [](Args a, BuiltinContext&) -> Result<Value> {
+          if (!a[0].is_object()) {
+            return operand_error("json.remove", 1, "object", a[0]);
+          }
+          DTS_ASSIGN_OR_RETURN(PathTree t, build_tree("json.remove", a));
+          auto out = remove(a[0], t);
+          return out ? *out : Value::empty_object();
+        });
   register_json_patch(r);
 }
 

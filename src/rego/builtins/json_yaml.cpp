@@ -134,10 +134,13 @@ std::string yaml_scalar(const Value& v) {
 void yaml_emit(std::string& out, const Value& v, int indent);
 
 void yaml_block_item(std::string& out, const Value& v, int indent) {
-  bool nonempty_coll = (v.is_object() && !v.as_object().empty()) ||
-                       ((v.is_array() || v.is_set()) && v.size() > 0);
+  bool nonempty_coll =
+      (v.is_object() && !v.as_object().empty()) || ((v.is_array() || v.is_set()) && v.size() > 0);
   if (!nonempty_coll) {
-    out += " " + (v.is_object() ? std::string("{}") : v.is_collection() ? "[]" : yaml_scalar(v)) +
+    out += " " +
+           (v.is_object()       ? std::string("{}")
+            : v.is_collection() ? "[]"
+                                : yaml_scalar(v)) +
            "\n";
   } else if (v.is_object()) {
     out += "\n";

@@ -63,16 +63,15 @@ Result<Value> decode_verify(Args a, BuiltinContext& ctx) {
 }
 
 void add_verify(Registry& r, std::string name, jwt::Alg alg) {
-  r.add(name, {kString, kString}, kBool,
-        [name, alg](Args a, BuiltinContext&) -> Result<Value> {
-          DTS_ASSIGN_OR_RETURN(std::string_view token, arg_string(name, a, 1));
-          DTS_ASSIGN_OR_RETURN(std::string_view key, arg_string(name, a, 2));
-          auto ok = jwt::rego_verify(alg, token, key);
-          if (!ok.ok()) {
-            return builtin_error(name + ": " + ok.error().message());
-          }
-          return Value::boolean(*ok);
-        });
+  r.add(name, {kString, kString}, kBool, [name, alg](Args a, BuiltinContext&) -> Result<Value> {
+    DTS_ASSIGN_OR_RETURN(std::string_view token, arg_string(name, a, 1));
+    DTS_ASSIGN_OR_RETURN(std::string_view key, arg_string(name, a, 2));
+    auto ok = jwt::rego_verify(alg, token, key);
+    if (!ok.ok()) {
+      return builtin_error(name + ": " + ok.error().message());
+    }
+    return Value::boolean(*ok);
+  });
 }
 
 }  // namespace

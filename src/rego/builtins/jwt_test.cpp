@@ -15,9 +15,10 @@ constexpr const char* kToken =
     "IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
 
 TEST(BuiltinJwt, DecodeAndVerifyHmac) {
-  EXPECT_EQ(run("io.jwt.decode", {S(kToken)}),
-            R"([{"alg":"HS256","typ":"JWT"},{"iat":1516239022,"name":"John Doe","sub":"1234567890"},)"
-            R"("49f94ac7044948c78a285d904f87f0a4c7897f7e8f3a4eb2255fda750b2cc397"])");
+  EXPECT_EQ(
+      run("io.jwt.decode", {S(kToken)}),
+      R"([{"alg":"HS256","typ":"JWT"},{"iat":1516239022,"name":"John Doe","sub":"1234567890"},)"
+      R"("49f94ac7044948c78a285d904f87f0a4c7897f7e8f3a4eb2255fda750b2cc397"])");
   EXPECT_EQ(run("io.jwt.verify_hs256", {S(kToken), S("your-256-bit-secret")}), "true");
   EXPECT_EQ(run("io.jwt.verify_hs256", {S(kToken), S("wrong")}), "false");
   EXPECT_EQ(run("io.jwt.verify_hs512", {S(kToken), S("your-256-bit-secret")}), "false");
@@ -35,16 +36,17 @@ TEST(BuiltinJwt, DecodeVerifyChecksConstraints) {
     auto r = testing::call_ctx(ctx, "io.jwt.decode_verify", {S(kToken), J(constraints)});
     return r.ok() ? r->to_json() : "ERR: " + r.error().message();
   };
-  EXPECT_EQ(dv(R"({"secret": "your-256-bit-secret"})"),
-            R"([true,{"alg":"HS256","typ":"JWT"},{"iat":1516239022,"name":"John Doe","sub":"1234567890"}])");
+  EXPECT_EQ(
+      dv(R"({"secret": "your-256-bit-secret"})"),
+      R"([true,{"alg":"HS256","typ":"JWT"},{"iat":1516239022,"name":"John Doe","sub":"1234567890"}])");
   EXPECT_EQ(dv(R"({"secret": "nope"})"), "[false,{},{}]");
   EXPECT_EQ(dv(R"({"secret": "your-256-bit-secret", "iss": "someone"})"), "[false,{},{}]");
 }
 
 TEST(BuiltinJwt, EncodeSignRoundTrip) {
   Value key = J(R"({"kty": "oct", "k": "c2VjcmV0LWtleS1mb3ItdGVzdHMtMTIzNDU2Nzg5MA"})");
-  auto token = testing::call("io.jwt.encode_sign",
-                             {J(R"({"alg": "HS256", "typ": "JWT"})"), J(R"({"sub": "alice"})"), key});
+  auto token = testing::call("io.jwt.encode_sign", {J(R"({"alg": "HS256", "typ": "JWT"})"),
+                                                    J(R"({"sub": "alice"})"), key});
   ASSERT_TRUE(token.ok()) << token.error().message();
   EXPECT_EQ(run("io.jwt.verify_hs256", {*token, S("secret-key-for-tests-1234567890")}), "true");
   auto decoded = testing::call("io.jwt.decode", {*token});

@@ -41,8 +41,9 @@ std::optional<Number> parse_plain_number(std::string text) {
   if (!text.empty() && text[0] == '+') text.erase(0, 1);
   size_t at = (!text.empty() && text[0] == '-') ? 1 : 0;
   if (text.size() > at && text[at] == '.') text.insert(at, "0");
-  if (auto dot = text.find('.'); dot != std::string::npos &&
-                                 (dot + 1 == text.size() || !std::isdigit(static_cast<unsigned char>(text[dot + 1])))) {
+  if (auto dot = text.find('.');
+      dot != std::string::npos &&
+      (dot + 1 == text.size() || !std::isdigit(static_cast<unsigned char>(text[dot + 1])))) {
     text.insert(dot + 1, "0");
   }
   return Number::parse(text);
@@ -69,8 +70,8 @@ Result<Value> units_parse(Args a) {
   DTS_ASSIGN_OR_RETURN(std::string s, units_operand(fn, a));
   auto [num_text, unit] = split_number(s, true);
   // "1e+K" / "e+K": an exponent without digits is a malformed amount, not the unit "e+K".
-  bool bad_exponent = unit.size() >= 2 && (unit[0] == 'e' || unit[0] == 'E') &&
-                      (unit[1] == '+' || unit[1] == '-');
+  bool bad_exponent =
+      unit.size() >= 2 && (unit[0] == 'e' || unit[0] == 'E') && (unit[1] == '+' || unit[1] == '-');
   if (num_text.empty() && !bad_exponent) {
     return builtin_error(std::string(fn) + ": no amount provided");
   }
@@ -131,7 +132,9 @@ struct SemVer {
 };
 
 bool numeric_id(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
 }
 
 std::vector<std::string_view> split_dots(std::string_view s) {
@@ -188,13 +191,15 @@ int compare_semver(const SemVer& a, const SemVer& b) {
   if (int c = cmp(a.major, b.major)) return c;
   if (int c = cmp(a.minor, b.minor)) return c;
   if (int c = cmp(a.patch, b.patch)) return c;
-  if (a.pre.empty() || b.pre.empty()) return a.pre.empty() == b.pre.empty() ? 0 : a.pre.empty() ? 1 : -1;
+  if (a.pre.empty() || b.pre.empty())
+    return a.pre.empty() == b.pre.empty() ? 0 : a.pre.empty() ? 1 : -1;
   for (size_t i = 0; i < std::min(a.pre.size(), b.pre.size()); ++i) {
     bool an = numeric_id(a.pre[i]), bn = numeric_id(b.pre[i]);
     int c = 0;
     if (an && bn) {
-      c = a.pre[i].size() != b.pre[i].size() ? cmp(static_cast<int64_t>(a.pre[i].size()), static_cast<int64_t>(b.pre[i].size()))
-                                            : a.pre[i].compare(b.pre[i]);
+      c = a.pre[i].size() != b.pre[i].size()
+              ? cmp(static_cast<int64_t>(a.pre[i].size()), static_cast<int64_t>(b.pre[i].size()))
+              : a.pre[i].compare(b.pre[i]);
     } else if (an != bn) {
       c = an ? -1 : 1;  // numeric identifiers sort first
     } else {
@@ -224,7 +229,8 @@ std::optional<std::array<uint8_t, 16>> parse_uuid(std::string_view s) {
   for (size_t i = 0; i < 16; ++i) {
     int v = 0;
     for (int k = 0; k < 2; ++k) {
-      char c = static_cast<char>(std::tolower(static_cast<unsigned char>(hex[i * 2 + static_cast<size_t>(k)])));
+      char c = static_cast<char>(
+          std::tolower(static_cast<unsigned char>(hex[i * 2 + static_cast<size_t>(k)])));
       if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
       v = v * 16 + (std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : c - 'a' + 10);
     }
@@ -252,9 +258,11 @@ Value uuid_info(const std::array<uint8_t, 16>& u) {
   if (version == 1) {
     uint64_t ts = ((be(6, 2) & 0x0fff) << 48) | (be(4, 2) << 32) | be(0, 4);
     o.emplace(str("time"), Value::number((static_cast<int64_t>(ts) - kGregorianOffset) * 100));
-    o.emplace(str("clocksequence"), Value::number(static_cast<int64_t>(((u[8] & 0x3f) << 8) | u[9])));
+    o.emplace(str("clocksequence"),
+              Value::number(static_cast<int64_t>(((u[8] & 0x3f) << 8) | u[9])));
     char node[32];
-    std::snprintf(node, sizeof node, "%02x-%02x-%02x-%02x-%02x-%02x", u[10], u[11], u[12], u[13], u[14], u[15]);
+    std::snprintf(node, sizeof node, "%02x-%02x-%02x-%02x-%02x-%02x", u[10], u[11], u[12], u[13],
+                  u[14], u[15]);
     o.emplace(str("nodeid"), str(node));
     std::string mac = (u[10] & 0x02) ? "local" : "global";
     mac += (u[10] & 0x01) ? ":multicast" : ":unicast";
@@ -276,7 +284,8 @@ void walk(const Value& v, Array& path, Array& out) {
     path.pop_back();
   };
   if (v.is_array()) {
-    for (size_t i = 0; i < v.as_array().size(); ++i) visit(Value::number(static_cast<int64_t>(i)), v.as_array()[i]);
+    for (size_t i = 0; i < v.as_array().size(); ++i)
+      visit(Value::number(static_cast<int64_t>(i)), v.as_array()[i]);
   } else if (v.is_object()) {
     for (const auto& [k, c] : v.as_object()) visit(k, c);
   } else if (v.is_set()) {
@@ -304,18 +313,19 @@ void register_misc(Registry& r) {
   r.add("semver.is_valid", {kAny}, kBool, [](Args a, BuiltinContext&) -> Result<Value> {
     return Value::boolean(a[0].is_string() && parse_semver(a[0].as_string()).has_value());
   });
-  r.add("semver.compare", {kString, kString}, kNumber, [](Args a, BuiltinContext&) -> Result<Value> {
-    std::optional<SemVer> v[2];
-    for (int i = 0; i < 2; ++i) {
-      DTS_ASSIGN_OR_RETURN(std::string_view s, arg_string("semver.compare", a, i + 1));
-      v[i] = parse_semver(s);
-      if (!v[i]) {
-        return builtin_error("semver.compare: operand " + std::to_string(i + 1) + ": string " +
-                             str(std::string(s)).to_json() + " is not a valid SemVer");
-      }
-    }
-    return Value::number(compare_semver(*v[0], *v[1]));
-  });
+  r.add(
+      "semver.compare", {kString, kString}, kNumber, [](Args a, BuiltinContext&) -> Result<Value> {
+        std::optional<SemVer> v[2];
+        for (int i = 0; i < 2; ++i) {
+          DTS_ASSIGN_OR_RETURN(std::string_view s, arg_string("semver.compare", a, i + 1));
+          v[i] = parse_semver(s);
+          if (!v[i]) {
+            return builtin_error("semver.compare: operand " + std::to_string(i + 1) + ": string " +
+                                 str(std::string(s)).to_json() + " is not a valid SemVer");
+          }
+        }
+        return Value::number(compare_semver(*v[0], *v[1]));
+      });
   BuiltinDecl uuid;
   uuid.name = "uuid.rfc4122";
   uuid.args = {kString};
@@ -331,8 +341,9 @@ void register_misc(Registry& r) {
     b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);
     char buf[40];
     std::snprintf(buf, sizeof buf,
-                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                  b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+                  b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+                  b[14], b[15]);
     Value v = str(buf);
     ctx.cache_put(key, v);
     return v;

@@ -91,8 +91,9 @@ TEST(BuiltinGraph, Reachable) {
   EXPECT_EQ(run("graph.reachable", {g, J("[]")}), "[]");
   EXPECT_EQ(run("graph.reachable", {J(R"({"a": 1})"), J(R"(["a"])")}).substr(0, 9), "ERR(type)");
   EXPECT_EQ(run("graph.reachable_paths", {g, J(R"(["a"])")}), R"([["a","b","c"]])");
-  EXPECT_EQ(run("graph.reachable_paths", {J(R"({"a": ["b", "c"], "b": [], "c": []})"), J(R"(["a"])")}),
-            R"([["a","b"],["a","c"]])");
+  EXPECT_EQ(
+      run("graph.reachable_paths", {J(R"({"a": ["b", "c"], "b": [], "c": []})"), J(R"(["a"])")}),
+      R"([["a","b"],["a","c"]])");
   EXPECT_EQ(run("graph.reachable_paths", {g, J(R"(["e"])")}), R"([["e"]])");
 }
 

@@ -80,7 +80,9 @@ std::optional<U128> parse_v6(std::string_view s) {
     uint16_t v = 0;
     for (char c : group) {
       if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
-      v = static_cast<uint16_t>(v * 16 + (std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (std::tolower(c) - 'a' + 10)));
+      v = static_cast<uint16_t>(v * 16 + (std::isdigit(static_cast<unsigned char>(c))
+                                              ? c - '0'
+                                              : (std::tolower(c) - 'a' + 10)));
     }
     dst.push_back(v);
     i = j;
@@ -117,7 +119,8 @@ std::optional<Net> parse_cidr(std::string_view s) {
   if (slash == std::string_view::npos) return std::nullopt;
   auto ip = parse_ip(s.substr(0, slash));
   std::string_view len = s.substr(slash + 1);
-  if (!ip || len.empty() || len.size() > 3 || (len.size() > 1 && len[0] == '0')) return std::nullopt;
+  if (!ip || len.empty() || len.size() > 3 || (len.size() > 1 && len[0] == '0'))
+    return std::nullopt;
   int bits = 0;
   for (char c : len) {
     if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
@@ -132,7 +135,8 @@ std::string format_ip(U128 a, bool v4) {
   char buf[64];
   if (v4) {
     auto v = static_cast<uint32_t>(a);
-    std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", v >> 24, (v >> 16) & 255, (v >> 8) & 255, v & 255);
+    std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", v >> 24, (v >> 16) & 255, (v >> 8) & 255,
+                  v & 255);
     return buf;
   }
   uint16_t g[8];
@@ -140,10 +144,16 @@ std::string format_ip(U128 a, bool v4) {
   // RFC 5952: compress the longest run (>= 2) of zero groups, the first on ties.
   int best = -1, best_len = 0;
   for (int k = 0; k < 8;) {
-    if (g[k] != 0) { ++k; continue; }
+    if (g[k] != 0) {
+      ++k;
+      continue;
+    }
     int e = k;
     while (e < 8 && g[e] == 0) ++e;
-    if (e - k > best_len && e - k >= 2) { best = k; best_len = e - k; }
+    if (e - k > best_len && e - k >= 2) {
+      best = k;
+      best_len = e - k;
+    }
     k = e;
   }
   std::string out;
@@ -291,15 +301,16 @@ Result<Value> contains_matches(Args a) {
 }  // namespace
 
 void register_net(Registry& r) {
-  r.add("net.cidr_contains", {kString, kString}, kBool, [](Args a, BuiltinContext&) -> Result<Value> {
-    DTS_ASSIGN_OR_RETURN(Net outer, cidr_arg("net.cidr_contains", a, 1));
-    DTS_ASSIGN_OR_RETURN(std::string_view s, arg_string("net.cidr_contains", a, 2));
-    auto inner = cidr_or_ip(s);
-    if (!inner) {
-      return builtin_error("net.cidr_contains: invalid IP address or CIDR: " + std::string(s));
-    }
-    return Value::boolean(contains(outer, *inner));
-  });
+  r.add(
+      "net.cidr_contains", {kString, kString}, kBool, [](Args a, BuiltinContext&) -> Result<Value> {
+        DTS_ASSIGN_OR_RETURN(Net outer, cidr_arg("net.cidr_contains", a, 1));
+        DTS_ASSIGN_OR_RETURN(std::string_view s, arg_string("net.cidr_contains", a, 2));
+        auto inner = cidr_or_ip(s);
+        if (!inner) {
+          return builtin_error("net.cidr_contains: invalid IP address or CIDR: " + std::string(s));
+        }
+        return Value::boolean(contains(outer, *inner));
+      });
   r.add("net.cidr_intersects", {kString, kString}, kBool,
         [](Args a, BuiltinContext&) -> Result<Value> {
           DTS_ASSIGN_OR_RETURN(Net x, cidr_arg("net.cidr_intersects", a, 1));
@@ -311,7 +322,8 @@ void register_net(Registry& r) {
   });
   r.add("net.cidr_expand", {kString}, kSet,
         [](Args a, BuiltinContext& ctx) { return cidr_expand(a, ctx); });
-  r.add("net.cidr_merge", {kArray | kSet}, kSet, [](Args a, BuiltinContext&) { return cidr_merge(a); });
+  r.add("net.cidr_merge", {kArray | kSet}, kSet,
+        [](Args a, BuiltinContext&) { return cidr_merge(a); });
   r.add("net.cidr_contains_matches", {kAny, kAny}, kSet,
         [](Args a, BuiltinContext&) { return contains_matches(a); });
   (void)kObject;

@@ -49,13 +49,14 @@ TEST(BuiltinObjects, GetKeysRemoveFilter) {
 }
 
 TEST(BuiltinObjects, UnionAndSubset) {
-  EXPECT_EQ(run("object.union", {J(R"({"a": {"x": 1, "y": 2}, "b": 1})"),
-                                 J(R"({"a": {"y": 3}, "b": {"z": 1}})")}),
+  EXPECT_EQ(run("object.union",
+                {J(R"({"a": {"x": 1, "y": 2}, "b": 1})"), J(R"({"a": {"y": 3}, "b": {"z": 1}})")}),
             R"({"a":{"x":1,"y":3},"b":{"z":1}})");
   EXPECT_EQ(run("object.union_n", {J(R"([{"a": 1}, {"b": 2}, {"a": 3}])")}), R"({"a":3,"b":2})");
   EXPECT_EQ(run("object.union_n", {J("[]")}), "{}");
-  EXPECT_EQ(run("object.subset", {J(R"({"a": {"b": 1, "c": 2}, "d": 3})"), J(R"({"a": {"b": 1}})")}),
-            "true");
+  EXPECT_EQ(
+      run("object.subset", {J(R"({"a": {"b": 1, "c": 2}, "d": 3})"), J(R"({"a": {"b": 1}})")}),
+      "true");
   EXPECT_EQ(run("object.subset", {J(R"({"a": 1})"), J(R"({"a": 2})")}), "false");
   EXPECT_EQ(run("object.subset", {J("[1, 2, 3, 4]"), J("[2, 3]")}), "true");
   EXPECT_EQ(run("object.subset", {J("[1, 2, 3, 4]"), J("[2, 4]")}), "false");
@@ -93,16 +94,18 @@ TEST(BuiltinJson, Patch) {
   EXPECT_EQ(patch(R"({"a": 1})", R"([{"op": "test", "path": "/a", "value": 2}])"),
             "ERR(undefined): undefined");
   EXPECT_EQ(patch(R"({"a": 1})", R"([{"op": "remove", "path": ""}])"), "ERR(undefined): undefined");
-  EXPECT_EQ(patch(R"({"a": 1})",
-                  R"([{"op": "remove", "path": ""}, {"op": "add", "path": "", "value": {"b": 2}}])"),
-            R"({"b":2})");
+  EXPECT_EQ(
+      patch(R"({"a": 1})",
+            R"([{"op": "remove", "path": ""}, {"op": "add", "path": "", "value": {"b": 2}}])"),
+      R"({"b":2})");
   EXPECT_EQ(patch("[1, 2]", R"([{"op": "remove", "path": "/-"}])"), "ERR(undefined): undefined");
   EXPECT_EQ(patch("[1, 2]", R"([{"path": "/0"}])"), "ERR(undefined): undefined");
-  auto set_remove =
-      testing::call("json.patch", {set_of({S("a"), S("b")}), J(R"([{"op": "remove", "path": ["b"]}])")});
+  auto set_remove = testing::call(
+      "json.patch", {set_of({S("a"), S("b")}), J(R"([{"op": "remove", "path": ["b"]}])")});
   EXPECT_EQ(set_remove->to_json(), R"(["a"])");
   auto set_replace = testing::call(
-      "json.patch", {set_of({S("a"), S("b")}), J(R"([{"op": "replace", "path": ["a"], "value": "c"}])")});
+      "json.patch",
+      {set_of({S("a"), S("b")}), J(R"([{"op": "replace", "path": ["a"], "value": "c"}])")});
   EXPECT_FALSE(set_replace.ok());
 }
 

@@ -225,7 +225,8 @@ void register_regex(Registry& r) {
         [](Args a, BuiltinContext&) { return find_n(a, false); });
   r.add("regex.find_all_string_submatch_n", {kString, kString, kNumber}, kArray,
         [](Args a, BuiltinContext&) { return find_n(a, true); });
-  r.add("regex.split", {kString, kString}, kArray, [](Args a, BuiltinContext&) { return split(a); });
+  r.add("regex.split", {kString, kString}, kArray,
+        [](Args a, BuiltinContext&) { return split(a); });
   r.add("regex.replace", {kString, kString, kString}, kString,
         [](Args a, BuiltinContext&) -> Result<Value> {
           DTS_ASSIGN_OR_RETURN(std::string_view s, arg_string("regex.replace", a, 1));

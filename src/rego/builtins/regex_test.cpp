@@ -40,8 +40,8 @@ TEST(BuiltinRegex, SplitAndReplace) {
   EXPECT_EQ(run("regex.replace", {S("-ab-axxb-"), S("a(x*)b"), S("${1}W")}), "\"-W-xxW-\"");
   EXPECT_EQ(run("regex.replace", {S("-ab-axxb-"), S("a(x*)b"), S("$1W")}), "\"---\"");
   EXPECT_EQ(run("regex.replace", {S("abc"), S("x*"), S("-")}), "\"-a-b-c-\"");
-  EXPECT_EQ(run("regex.replace", {S("John Smith"), S("(?P<first>\\w+) (?P<last>\\w+)"),
-                                  S("$last, $first $$")}),
+  EXPECT_EQ(run("regex.replace",
+                {S("John Smith"), S("(?P<first>\\w+) (?P<last>\\w+)"), S("$last, $first $$")}),
             "\"Smith, John $\"");
 }
 
@@ -60,8 +60,7 @@ TEST(BuiltinGlob, MatchWithDelimiters) {
   EXPECT_EQ(g("{cat,bat,[fr]at}", J("[]"), "at"), "false");
   EXPECT_EQ(g("a\\*b", J("[]"), "a*b"), "true");
   EXPECT_EQ(g("a\\*b", J("[]"), "axb"), "false");
-  EXPECT_EQ(g("[abc", J("[]"), "a"),
-            "ERR(builtin): glob.match: syntax error in pattern \"[abc\"");
+  EXPECT_EQ(g("[abc", J("[]"), "a"), "ERR(builtin): glob.match: syntax error in pattern \"[abc\"");
   EXPECT_EQ(g("[z-a]", J("[]"), "m").substr(0, 12), "ERR(builtin)");
   EXPECT_EQ(g("[a\\-z]", J("[]"), "-"), "true");
   EXPECT_EQ(g("[a\\-z]", J("[]"), "m"), "false");

@@ -244,7 +244,8 @@ void register_strings(Registry& r) {
   add_pred(r, "contains", [](std::string_view x, std::string_view y) {
     return x.find(y) != std::string_view::npos;
   });
-  add_pred(r, "startswith", [](std::string_view x, std::string_view y) { return x.starts_with(y); });
+  add_pred(r, "startswith",
+           [](std::string_view x, std::string_view y) { return x.starts_with(y); });
   add_pred(r, "endswith", [](std::string_view x, std::string_view y) { return x.ends_with(y); });
   r.add("indexof", {kString, kString}, kNumber, [](Args a, BuiltinContext&) -> Result<Value> {
     DTS_ASSIGN_OR_RETURN(std::string_view s, arg_string("indexof", a, 1));
@@ -293,7 +294,8 @@ void register_strings(Registry& r) {
       return Value::number(static_cast<int64_t>(builtins::utf8_count(s)) + 1);
     }
     int64_t n = 0;
-    for (size_t pos = s.find(sub); pos != std::string_view::npos; pos = s.find(sub, pos + sub.size())) {
+    for (size_t pos = s.find(sub); pos != std::string_view::npos;
+         pos = s.find(sub, pos + sub.size())) {
       ++n;
     }
     return Value::number(n);

@@ -42,8 +42,9 @@ TEST(BuiltinStrings, CaseMappingIsUnicodeAware) {
 TEST(BuiltinStrings, ReplaceSplit) {
   EXPECT_EQ(run("replace", {S("a.b.c"), S("."), S("/")}), "\"a/b/c\"");
   EXPECT_EQ(run("replace", {S("ab"), S(""), S("-")}), "\"-a-b-\"");
-  EXPECT_EQ(run("strings.replace_n", {J("{\"a\": \"1\", \"ab\": \"2\", \"b\": \"3\"}"), S("abcab")}),
-            "\"13c13\"");
+  EXPECT_EQ(
+      run("strings.replace_n", {J("{\"a\": \"1\", \"ab\": \"2\", \"b\": \"3\"}"), S("abcab")}),
+      "\"13c13\"");
   EXPECT_EQ(run("split", {S("a,b,,c"), S(",")}), "[\"a\",\"b\",\"\",\"c\"]");
   EXPECT_EQ(run("split", {S(""), S(",")}), "[\"\"]");
   EXPECT_EQ(run("split", {S("añb"), S("")}), "[\"a\",\"ñ\",\"b\"]");
@@ -54,7 +55,8 @@ TEST(BuiltinStrings, SubstringUsesRunes) {
   EXPECT_EQ(run("substring", {S("äbcdé"), J("2"), J("-1")}), "\"cdé\"");
   EXPECT_EQ(run("substring", {S("abc"), J("5"), J("1")}), "\"\"");
   EXPECT_EQ(run("substring", {S("abc"), J("1"), J("100")}), "\"bc\"");
-  EXPECT_EQ(run("substring", {S("abc"), J("-1"), J("1")}), "ERR(builtin): substring: negative offset");
+  EXPECT_EQ(run("substring", {S("abc"), J("-1"), J("1")}),
+            "ERR(builtin): substring: negative offset");
   EXPECT_EQ(run("substring", {S("abc"), J("1.5"), J("1")}),
             "ERR(type): substring: operand 2 must be integer but got number");
 }

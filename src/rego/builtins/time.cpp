@@ -110,7 +110,9 @@ Result<Value> parse_with(std::string_view fn, std::string_view layout, std::stri
 
 // Go's time.ParseDuration.
 Result<int64_t> parse_duration(std::string_view orig) {
-  auto invalid = [&] { return invalid_argument("time: invalid duration \"" + std::string(orig) + "\""); };
+  auto invalid = [&] {
+    return invalid_argument("time: invalid duration \"" + std::string(orig) + "\"");
+  };
   std::string_view s = orig;
   bool neg = false;
   if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
@@ -153,8 +155,8 @@ Result<int64_t> parse_duration(std::string_view orig) {
       return invalid_argument("time: missing unit in duration \"" + std::string(orig) + "\"");
     }
     static const std::map<std::string_view, int64_t> kUnits = {
-        {"ns", 1}, {"us", 1000}, {"\u00b5s", 1000}, {"\u03bcs", 1000}, {"ms", 1000000},
-        {"s", kSecond}, {"m", 60 * kSecond}, {"h", 3600 * kSecond}};
+        {"ns", 1},       {"us", 1000},   {"\u00b5s", 1000},   {"\u03bcs", 1000},
+        {"ms", 1000000}, {"s", kSecond}, {"m", 60 * kSecond}, {"h", 3600 * kSecond}};
     auto it = kUnits.find(unit);
     if (it == kUnits.end()) {
       return invalid_argument("time: unknown unit \"" + std::string(unit) + "\" in duration \"" +
@@ -183,7 +185,8 @@ Result<Value> add_date(Args a) {
   Instant t{ns, tz::Zone::utc(), {}};
   tz::Civil c = civil(t);
   int64_t day_count = tz::days_from_civil(c.year + years, c.month + months, c.day + days);
-  __int128 secs = static_cast<__int128>(day_count) * 86400 + c.hour * 3600 + c.minute * 60 + c.second;
+  __int128 secs =
+      static_cast<__int128>(day_count) * 86400 + c.hour * 3600 + c.minute * 60 + c.second;
   __int128 out = secs * kSecond + c.nanos;
   if (out > std::numeric_limits<int64_t>::max() || out < std::numeric_limits<int64_t>::min()) {
     return builtin_error(std::string(fn) + ": time outside of valid range");
@@ -202,15 +205,28 @@ Result<Value> diff(Args a) {
   tz::Civil c2 = civil(t2);
   int64_t year = c2.year - c1.year, month = c2.month - c1.month, day = c2.day - c1.day;
   int64_t hour = c2.hour - c1.hour, min = c2.minute - c1.minute, sec = c2.second - c1.second;
-  if (sec < 0) { sec += 60; --min; }
-  if (min < 0) { min += 60; --hour; }
-  if (hour < 0) { hour += 24; --day; }
+  if (sec < 0) {
+    sec += 60;
+    --min;
+  }
+  if (min < 0) {
+    min += 60;
+    --hour;
+  }
+  if (hour < 0) {
+    hour += 24;
+    --day;
+  }
   if (day < 0) {
     // Borrow the length of t1's month.
-    day += tz::days_from_civil(c1.year, c1.month + 1, 1) - tz::days_from_civil(c1.year, c1.month, 1);
+    day +=
+        tz::days_from_civil(c1.year, c1.month + 1, 1) - tz::days_from_civil(c1.year, c1.month, 1);
     --month;
   }
-  if (month < 0) { month += 12; --year; }
+  if (month < 0) {
+    month += 12;
+    --year;
+  }
   return Value::array({Value::number(year), Value::number(month), Value::number(day),
                        Value::number(hour), Value::number(min), Value::number(sec)});
 }
@@ -230,9 +246,8 @@ void register_time(Registry& r) {
   now.name = "time.now_ns";
   now.result = kNumber;
   now.nondeterministic = true;
-  r.add(std::move(now), [](Args, BuiltinContext& ctx) -> Result<Value> {
-    return Value::number(ctx.now_ns());
-  });
+  r.add(std::move(now),
+        [](Args, BuiltinContext& ctx) -> Result<Value> { return Value::number(ctx.now_ns()); });
   r.add("time.parse_ns", {kString, kString}, kNumber, [](Args a, BuiltinContext&) -> Result<Value> {
     DTS_ASSIGN_OR_RETURN(std::string_view layout, arg_string("time.parse_ns", a, 1));
     DTS_ASSIGN_OR_RETURN(std::string_view value, arg_string("time.parse_ns", a, 2));
@@ -257,7 +272,7 @@ void register_time(Registry& r) {
     return Value::array({Value::number(c.hour), Value::number(c.minute), Value::number(c.second)});
   });
   add_instant_fn(r, "time.weekday", kString, [](const tz::Civil& c) -> Result<Value> {
-    static const char* kDays[] = {"Sunday", "Monday", "Tuesday", "Wednesday",
+    static const char* kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                   "Thursday", "Friday", "Saturday"};
     return str(kDays[c.weekday]);
   });

@@ -10,25 +10,31 @@ Chunk next_chunk(std::string_view l) {
     std::string_view text;
     Std std;
   };
-  static const Tok kDash[] = {{"-07:00:00", Std::kNumColonSecondsTZ}, {"-070000", Std::kNumSecondsTz},
-                              {"-07:00", Std::kNumColonTZ}, {"-0700", Std::kNumTZ},
+  static const Tok kDash[] = {{"-07:00:00", Std::kNumColonSecondsTZ},
+                              {"-070000", Std::kNumSecondsTz},
+                              {"-07:00", Std::kNumColonTZ},
+                              {"-0700", Std::kNumTZ},
                               {"-07", Std::kNumShortTZ}};
   static const Tok kZ[] = {{"Z07:00:00", Std::kISO8601ColonSecondsTZ},
-                           {"Z070000", Std::kISO8601SecondsTZ}, {"Z07:00", Std::kISO8601ColonTZ},
-                           {"Z0700", Std::kISO8601TZ}, {"Z07", Std::kISO8601ShortTZ}};
+                           {"Z070000", Std::kISO8601SecondsTZ},
+                           {"Z07:00", Std::kISO8601ColonTZ},
+                           {"Z0700", Std::kISO8601TZ},
+                           {"Z07", Std::kISO8601ShortTZ}};
   for (size_t i = 0; i < l.size(); ++i) {
     auto hit = [&](size_t len, Std s) { return Chunk{l.substr(0, i), s, 0, l.substr(i + len)}; };
     switch (l[i]) {
       case 'J':
-        if (starts(l, i, "Jan")) return starts(l, i, "January") ? hit(7, Std::kLongMonth) : hit(3, Std::kMonth);
+        if (starts(l, i, "Jan"))
+          return starts(l, i, "January") ? hit(7, Std::kLongMonth) : hit(3, Std::kMonth);
         break;
       case 'M':
-        if (starts(l, i, "Mon")) return starts(l, i, "Monday") ? hit(6, Std::kLongWeekDay) : hit(3, Std::kWeekDay);
+        if (starts(l, i, "Mon"))
+          return starts(l, i, "Monday") ? hit(6, Std::kLongWeekDay) : hit(3, Std::kWeekDay);
         if (starts(l, i, "MST")) return hit(3, Std::kTZ);
         break;
       case '0':
         if (i + 1 < l.size() && l[i + 1] >= '1' && l[i + 1] <= '6') {
-          static const Std k0[] = {Std::kZeroMonth, Std::kZeroDay, Std::kZeroHour12,
+          static const Std k0[] = {Std::kZeroMonth,  Std::kZeroDay,    Std::kZeroHour12,
                                    Std::kZeroMinute, Std::kZeroSecond, Std::kYear};
           return hit(2, k0[l[i + 1] - '1']);
         }
@@ -42,14 +48,18 @@ Chunk next_chunk(std::string_view l) {
         return hit(1, Std::kDay);
       case '_':
         if (starts(l, i, "_2")) {
-          if (starts(l, i + 1, "2006")) return Chunk{l.substr(0, i + 1), Std::kLongYear, 0, l.substr(i + 5)};
+          if (starts(l, i + 1, "2006"))
+            return Chunk{l.substr(0, i + 1), Std::kLongYear, 0, l.substr(i + 5)};
           return hit(2, Std::kUnderDay);
         }
         if (starts(l, i, "__2")) return hit(3, Std::kUnderYearDay);
         break;
-      case '3': return hit(1, Std::kHour12);
-      case '4': return hit(1, Std::kMinute);
-      case '5': return hit(1, Std::kSecond);
+      case '3':
+        return hit(1, Std::kHour12);
+      case '4':
+        return hit(1, Std::kMinute);
+      case '5':
+        return hit(1, Std::kSecond);
       case 'P':
         if (starts(l, i, "PM")) return hit(2, Std::kPM);
         break;
@@ -57,10 +67,12 @@ Chunk next_chunk(std::string_view l) {
         if (starts(l, i, "pm")) return hit(2, Std::kpm);
         break;
       case '-':
-        for (const auto& t : kDash) if (starts(l, i, t.text)) return hit(t.text.size(), t.std);
+        for (const auto& t : kDash)
+          if (starts(l, i, t.text)) return hit(t.text.size(), t.std);
         break;
       case 'Z':
-        for (const auto& t : kZ) if (starts(l, i, t.text)) return hit(t.text.size(), t.std);
+        for (const auto& t : kZ)
+          if (starts(l, i, t.text)) return hit(t.text.size(), t.std);
         break;
       case '.':
       case ',':
@@ -81,7 +93,6 @@ Chunk next_chunk(std::string_view l) {
   }
   return Chunk{l, Std::kNone, 0, {}};
 }
-
 
 }  // namespace detail
 
@@ -121,7 +132,6 @@ void format_zone(std::string& out, Std s, int32_t off) {
   }
 }
 
-
 }  // namespace
 
 std::string format_layout(std::string_view layout, const Civil& c) {
@@ -133,28 +143,72 @@ std::string format_layout(std::string_view layout, const Civil& c) {
     layout = ch.rest;
     int64_t h12 = c.hour % 12 == 0 ? 12 : c.hour % 12;
     switch (ch.std) {
-      case Std::kYear: pad_int(out, ((c.year % 100) + 100) % 100, 2); break;
-      case Std::kLongYear: pad_int(out, c.year, 4); break;
-      case Std::kMonth: out += kLongMonths[static_cast<size_t>(c.month - 1)].substr(0, 3); break;
-      case Std::kLongMonth: out += kLongMonths[static_cast<size_t>(c.month - 1)]; break;
-      case Std::kNumMonth: pad_int(out, c.month, 0); break;
-      case Std::kZeroMonth: pad_int(out, c.month, 2); break;
-      case Std::kWeekDay: out += kLongDays[static_cast<size_t>(c.weekday)].substr(0, 3); break;
-      case Std::kLongWeekDay: out += kLongDays[static_cast<size_t>(c.weekday)]; break;
-      case Std::kDay: pad_int(out, c.day, 0); break;
-      case Std::kUnderDay: pad_int(out, c.day, 2, ' '); break;
-      case Std::kZeroDay: pad_int(out, c.day, 2); break;
-      case Std::kUnderYearDay: pad_int(out, c.yday, 3, ' '); break;
-      case Std::kZeroYearDay: pad_int(out, c.yday, 3); break;
-      case Std::kHour: pad_int(out, c.hour, 2); break;
-      case Std::kHour12: pad_int(out, h12, 0); break;
-      case Std::kZeroHour12: pad_int(out, h12, 2); break;
-      case Std::kMinute: pad_int(out, c.minute, 0); break;
-      case Std::kZeroMinute: pad_int(out, c.minute, 2); break;
-      case Std::kSecond: pad_int(out, c.second, 0); break;
-      case Std::kZeroSecond: pad_int(out, c.second, 2); break;
-      case Std::kPM: out += c.hour >= 12 ? "PM" : "AM"; break;
-      case Std::kpm: out += c.hour >= 12 ? "pm" : "am"; break;
+      case Std::kYear:
+        pad_int(out, ((c.year % 100) + 100) % 100, 2);
+        break;
+      case Std::kLongYear:
+        pad_int(out, c.year, 4);
+        break;
+      case Std::kMonth:
+        out += kLongMonths[static_cast<size_t>(c.month - 1)].substr(0, 3);
+        break;
+      case Std::kLongMonth:
+        out += kLongMonths[static_cast<size_t>(c.month - 1)];
+        break;
+      case Std::kNumMonth:
+        pad_int(out, c.month, 0);
+        break;
+      case Std::kZeroMonth:
+        pad_int(out, c.month, 2);
+        break;
+      case Std::kWeekDay:
+        out += kLongDays[static_cast<size_t>(c.weekday)].substr(0, 3);
+        break;
+      case Std::kLongWeekDay:
+        out += kLongDays[static_cast<size_t>(c.weekday)];
+        break;
+      case Std::kDay:
+        pad_int(out, c.day, 0);
+        break;
+      case Std::kUnderDay:
+        pad_int(out, c.day, 2, ' ');
+        break;
+      case Std::kZeroDay:
+        pad_int(out, c.day, 2);
+        break;
+      case Std::kUnderYearDay:
+        pad_int(out, c.yday, 3, ' ');
+        break;
+      case Std::kZeroYearDay:
+        pad_int(out, c.yday, 3);
+        break;
+      case Std::kHour:
+        pad_int(out, c.hour, 2);
+        break;
+      case Std::kHour12:
+        pad_int(out, h12, 0);
+        break;
+      case Std::kZeroHour12:
+        pad_int(out, h12, 2);
+        break;
+      case Std::kMinute:
+        pad_int(out, c.minute, 0);
+        break;
+      case Std::kZeroMinute:
+        pad_int(out, c.minute, 2);
+        break;
+      case Std::kSecond:
+        pad_int(out, c.second, 0);
+        break;
+      case Std::kZeroSecond:
+        pad_int(out, c.second, 2);
+        break;
+      case Std::kPM:
+        out += c.hour >= 12 ? "PM" : "AM";
+        break;
+      case Std::kpm:
+        out += c.hour >= 12 ? "pm" : "am";
+        break;
       case Std::kTZ:
         if (!c.offset.abbr.empty()) {
           out += c.offset.abbr;
@@ -183,6 +237,5 @@ std::string format_layout(std::string_view layout, const Civil& c) {
   }
   return out;
 }
-
 
 }  // namespace dts::rego::tz

@@ -72,7 +72,6 @@ int64_t days_in(int64_t month, int64_t year) {
   return days_from_civil(year, month + 1, 1) - days_from_civil(year, month, 1);
 }
 
-
 }  // namespace
 
 Result<int64_t> parse_layout(std::string_view layout, std::string_view value) {
@@ -94,7 +93,8 @@ Result<int64_t> parse_layout(std::string_view layout, std::string_view value) {
   int64_t gmt_offset = 0;
   while (true) {
     Chunk ch = next_chunk(layout);
-    std::string_view stdstr = layout.substr(ch.prefix.size(), layout.size() - ch.prefix.size() - ch.rest.size());
+    std::string_view stdstr =
+        layout.substr(ch.prefix.size(), layout.size() - ch.prefix.size() - ch.rest.size());
     // skip the literal prefix (runs of spaces match runs of spaces)
     std::string_view prefix = ch.prefix;
     while (!prefix.empty()) {
@@ -154,7 +154,8 @@ Result<int64_t> parse_layout(std::string_view layout, std::string_view value) {
         break;
       case Std::kUnderYearDay:
       case Std::kZeroYearDay:
-        for (int k = 0; k < 2 && ch.std == Std::kUnderYearDay && !value.empty() && value[0] == ' '; ++k) {
+        for (int k = 0; k < 2 && ch.std == Std::kUnderYearDay && !value.empty() && value[0] == ' ';
+             ++k) {
           value.remove_prefix(1);
         }
         ok = getnum(value, ch.std == Std::kZeroYearDay, yday, 3);
@@ -304,7 +305,8 @@ Result<int64_t> parse_layout(std::string_view layout, std::string_view value) {
     }
     civil_from_days(days_from_civil(year, 1, 1) + yday - 1, y, m, d);
     if ((month >= 0 && month != m) || (day >= 0 && day != d)) {
-      return message(": day-of-year does not match " + std::string(month >= 0 && month != m ? "month" : "day"));
+      return message(": day-of-year does not match " +
+                     std::string(month >= 0 && month != m ? "month" : "day"));
     }
     month = m;
     day = d;
@@ -328,6 +330,5 @@ Result<int64_t> parse_layout(std::string_view layout, std::string_view value) {
   }
   return secs * 1000000000 + nsec;
 }
-
 
 }  // namespace dts::rego::tz

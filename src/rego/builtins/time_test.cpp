@@ -27,9 +27,10 @@ TEST(BuiltinTime, ParseRfc3339AndLayouts) {
   EXPECT_EQ(run("time.parse_rfc3339_ns", {S("2017-06-02T19:00:00-07:00")}), "1496455200000000000");
   EXPECT_EQ(run("time.parse_rfc3339_ns", {S("1970-01-01T00:00:00.5Z")}), "500000000");
   EXPECT_EQ(run("time.parse_rfc3339_ns", {S("1960-02-29T00:00:00Z")}), "-310521600000000000");
-  EXPECT_EQ(run("time.parse_rfc3339_ns", {S("2023-02-29T00:00:00Z")}),
-            "ERR(builtin): time.parse_rfc3339_ns: parsing time \"2023-02-29T00:00:00Z\": day out of "
-            "range");
+  EXPECT_EQ(
+      run("time.parse_rfc3339_ns", {S("2023-02-29T00:00:00Z")}),
+      "ERR(builtin): time.parse_rfc3339_ns: parsing time \"2023-02-29T00:00:00Z\": day out of "
+      "range");
   EXPECT_EQ(run("time.parse_rfc3339_ns", {S("2017-13-02T19:00:00Z")}),
             "ERR(builtin): time.parse_rfc3339_ns: parsing time \"2017-13-02T19:00:00Z\": month out "
             "of range");
@@ -37,11 +38,12 @@ TEST(BuiltinTime, ParseRfc3339AndLayouts) {
             "ERR(builtin): time.parse_rfc3339_ns: parsing time \"nope\" as "
             "\"2006-01-02T15:04:05Z07:00\": cannot parse \"nope\" as \"2006\"");
   EXPECT_EQ(run("time.parse_ns", {S("2006-01-02"), S("2017-06-02")}), "1496361600000000000");
-  EXPECT_EQ(run("time.parse_ns", {S("Mon Jan _2 15:04:05 -0700 2006"),
-                                  S("Mon Jan  2 15:04:05 -0700 2006")}),
+  EXPECT_EQ(run("time.parse_ns",
+                {S("Mon Jan _2 15:04:05 -0700 2006"), S("Mon Jan  2 15:04:05 -0700 2006")}),
             "1136239445000000000");
-  EXPECT_EQ(run("time.parse_ns", {S("January 2, 2006 3:04 PM MST"), S("january 2, 2006 3:04 PM UTC")}),
-            "1136214240000000000");
+  EXPECT_EQ(
+      run("time.parse_ns", {S("January 2, 2006 3:04 PM MST"), S("january 2, 2006 3:04 PM UTC")}),
+      "1136214240000000000");
   EXPECT_EQ(run("time.parse_ns", {S("2006-01-02"), S("2017-06-02x")}),
             "ERR(builtin): time.parse_ns: parsing time \"2017-06-02x\": extra text: \"x\"");
   EXPECT_EQ(run("time.parse_ns", {S("2006-01-02 15:04:05.000"), S("2020-01-01 00:00:01.250")}),
@@ -107,7 +109,8 @@ TEST(BuiltinTime, AddDateNormalisesLikeGo) {
 
 TEST(BuiltinTime, Diff) {
   // 2023-11-14T22:13:20Z vs 2024-02-29T00:00:00Z
-  EXPECT_EQ(run("time.diff", {J("1709164800000000000"), Value::number(kNov14)}), "[0,3,14,1,46,40]");
+  EXPECT_EQ(run("time.diff", {J("1709164800000000000"), Value::number(kNov14)}),
+            "[0,3,14,1,46,40]");
   EXPECT_EQ(run("time.diff", {Value::number(kNov14), Value::number(kNov14)}), "[0,0,0,0,0,0]");
   EXPECT_EQ(run("time.diff", {J("0"), J("31536000000000000")}), "[1,0,0,0,0,0]");
 }

@@ -113,7 +113,8 @@ struct Zone::Rule {
   static bool number(std::string_view s, size_t& i, int& out) {
     size_t b = i;
     out = 0;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) out = out * 10 + (s[i++] - '0');
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+      out = out * 10 + (s[i++] - '0');
     return i > b;
   }
 
@@ -182,8 +183,8 @@ struct Zone::Rule {
     civil_from_days(floor_div(t + std_off.utoff, 86400), y, m, d);
     int64_t start_utc = transition(y, start) - std_off.utoff;
     int64_t end_utc = transition(y, end) - dst_off.utoff;
-    bool dst = start_utc < end_utc ? (t >= start_utc && t < end_utc)
-                                   : !(t >= end_utc && t < start_utc);
+    bool dst =
+        start_utc < end_utc ? (t >= start_utc && t < end_utc) : !(t >= end_utc && t < start_utc);
     return dst ? dst_off : std_off;
   }
 };
@@ -228,7 +229,8 @@ std::shared_ptr<const Zone> Zone::utc() {
 std::shared_ptr<const Zone> Zone::parse(std::string name, std::string_view data) {
   auto be = [&](size_t at, int bytes) -> int64_t {
     uint64_t v = 0;
-    for (int k = 0; k < bytes; ++k) v = (v << 8) | static_cast<uint8_t>(data[at + static_cast<size_t>(k)]);
+    for (int k = 0; k < bytes; ++k)
+      v = (v << 8) | static_cast<uint8_t>(data[at + static_cast<size_t>(k)]);
     if (bytes == 4) return static_cast<int32_t>(static_cast<uint32_t>(v));
     return static_cast<int64_t>(v);
   };
@@ -238,7 +240,9 @@ std::shared_ptr<const Zone> Zone::parse(std::string name, std::string_view data)
   int tsize = 4;
   for (int pass = 0; pass < 2; ++pass) {
     if (pos + 44 > data.size()) return nullptr;
-    auto cnt = [&](int k) { return static_cast<size_t>(be(pos + 20 + static_cast<size_t>(k) * 4, 4)); };
+    auto cnt = [&](int k) {
+      return static_cast<size_t>(be(pos + 20 + static_cast<size_t>(k) * 4, 4));
+    };
     size_t isutc = cnt(0), isstd = cnt(1), leap = cnt(2), timecnt = cnt(3), typecnt = cnt(4),
            charcnt = cnt(5);
     size_t body = timecnt * static_cast<size_t>(tsize) + timecnt + typecnt * 6 + charcnt +
@@ -252,7 +256,8 @@ std::shared_ptr<const Zone> Zone::parse(std::string name, std::string_view data)
     auto z = std::make_shared<Zone>();
     z->name_ = std::move(name);
     size_t p = pos + 44;
-    for (size_t k = 0; k < timecnt; ++k, p += static_cast<size_t>(tsize)) z->times_.push_back(be(p, tsize));
+    for (size_t k = 0; k < timecnt; ++k, p += static_cast<size_t>(tsize))
+      z->times_.push_back(be(p, tsize));
     for (size_t k = 0; k < timecnt; ++k, ++p) {
       auto ix = static_cast<uint8_t>(data[p]);
       if (ix >= typecnt) return nullptr;
@@ -264,7 +269,8 @@ std::shared_ptr<const Zone> Zone::parse(std::string name, std::string_view data)
       size_t t = types_at + k * 6;
       auto ai = static_cast<uint8_t>(data[t + 5]);
       std::string abbr;
-      for (size_t c = chars_at + ai; c < chars_at + charcnt && data[c] != '\0'; ++c) abbr.push_back(data[c]);
+      for (size_t c = chars_at + ai; c < chars_at + charcnt && data[c] != '\0'; ++c)
+        abbr.push_back(data[c]);
       z->types_.push_back({static_cast<int32_t>(be(t, 4)), data[t + 4] != 0, abbr});
     }
     if (version >= '2') {

@@ -60,8 +60,8 @@ struct Civil {
   int64_t day = 1;
   int64_t hour = 0, minute = 0, second = 0;
   int64_t nanos = 0;
-  int64_t weekday = 4;   // 0 = Sunday
-  int64_t yday = 1;      // 1-366
+  int64_t weekday = 4;  // 0 = Sunday
+  int64_t yday = 1;     // 1-366
   Offset offset;
 };
 
