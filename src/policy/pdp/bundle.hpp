@@ -27,10 +27,10 @@
 namespace dts::policy::pdp {
 
 struct BundleStatus {
-  bool active = false;           // some version has been activated
-  uint64_t activations = 0;      // versions activated so far
-  std::string last_error;        // why the newest version was refused; empty when it is live
-  std::string active_revision;   // fingerprint digest of the active version
+  bool active = false;             // some version has been activated
+  uint64_t activations = 0;        // versions activated so far
+  std::string last_error;          // why the newest version was refused; empty when it is live
+  std::string active_revision;     // fingerprint digest of the active version
   int64_t last_activation_ns = 0;  // wall clock of the last successful activation
 };
 

@@ -69,8 +69,8 @@ TEST(PdpBundle, HotReloadUnderLoadLosesNoRequest) {
     std::this_thread::sleep_for(150ms);
     dir.write("app/app.rego", version_module(v));
     std::string want = std::string(R"({"result":")") + v + "\"}";
-    auto took = wait_until([&] { return h.call("GET", "/v1/data/app/version").body == want; },
-                           2000ms);
+    auto took =
+        wait_until([&] { return h.call("GET", "/v1/data/app/version").body == want; }, 2000ms);
     EXPECT_LE(took, 2000ms) << "new version " << v << " not visible";
   }
   std::this_thread::sleep_for(100ms);

@@ -33,10 +33,9 @@ TEST(PdpDocument, JsonPatchOperations) {
   auto out = apply_patch(doc, {"x"}, ops);
   ASSERT_TRUE(out.ok()) << out.error().to_string();
   EXPECT_EQ(out->to_json(), R"({"x":{"b":"B","c":1,"l":[0,1,2,3]}})");
-  EXPECT_EQ(apply_patch(doc, {"x"}, json(R"([{"op":"test","path":"/a","value":2}])"))
-                .error()
-                .code(),
-            Code::kFailedPrecondition);
+  EXPECT_EQ(
+      apply_patch(doc, {"x"}, json(R"([{"op":"test","path":"/a","value":2}])")).error().code(),
+      Code::kFailedPrecondition);
   EXPECT_FALSE(apply_patch(doc, {}, json(R"([{"op":"frob","path":"/a"}])")).ok());
   EXPECT_FALSE(apply_patch(doc, {}, json(R"({"op":"add"})")).ok());
 }

@@ -18,8 +18,8 @@ int64_t since_ns(Clock::time_point start) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' ||
-                        s.front() == '\t')) {
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' || s.front() == '\t')) {
     s.remove_prefix(1);
   }
   while (!s.empty() &&
@@ -38,8 +38,7 @@ std::variant<rego::Value, OpaError> parse_document(const Api& api, std::string_v
   }
   auto v = rego::Value::from_json(text);
   if (!v.ok()) {
-    return bad_request("body contains malformed " + std::string(what) + ": " +
-                       v.error().message());
+    return bad_request("body contains malformed " + std::string(what) + ": " + v.error().message());
   }
   return std::move(*v);
 }
@@ -69,6 +68,11 @@ EvalRun evaluate(const Api& api, const Request& req, const DocPath& path,
     deadline = req.deadline;
   }
   options.deadline = deadline;
+  // OPA's ?strict-builtin-errors: a failing builtin fails the query instead of being
+  // undefined (useful while debugging a policy).
+  if (flag_param(req, "strict-builtin-errors")) {
+    options.strict_builtin_errors = true;
+  }
   auto eval_start = Clock::now();
   auto outcome = query->eval(input, options);
   run.eval_ns = since_ns(eval_start);
@@ -116,8 +120,8 @@ Response query_data(const Api& api, const Request& req) {
   if (req.method == "POST") {
     std::string_view body = trim(req.body);
     if (body.empty()) {
-      warning = boost::json::object{{"code", "api_usage_warning"},
-                                    {"message", kMissingInputWarning}};
+      warning =
+          boost::json::object{{"code", "api_usage_warning"}, {"message", kMissingInputWarning}};
     } else {
       auto doc = parse_document(api, body, "input document");
       if (auto* e = std::get_if<OpaError>(&doc)) {
@@ -130,8 +134,8 @@ Response query_data(const Api& api, const Request& req) {
       if (const rego::Value* in = v.find(rego::Value::string("input"))) {
         input = *in;
       } else {
-        warning = boost::json::object{{"code", "api_usage_warning"},
-                                      {"message", kMissingInputWarning}};
+        warning =
+            boost::json::object{{"code", "api_usage_warning"}, {"message", kMissingInputWarning}};
       }
     }
   } else if (auto text = req.query_param("input")) {

@@ -19,9 +19,9 @@ struct Api {
   Store& store;
   const BundleWatcher* bundle;  // nullptr when no bundle is configured
   const DecisionLogger& decisions;
-  size_t max_input_bytes;                 // larger bodies get OPA's 400, not the kit's 413
+  size_t max_input_bytes;                  // larger bodies get OPA's 400, not the kit's 413
   std::chrono::milliseconds eval_timeout;  // per evaluation, also capped by the request's
-  std::string default_decision;           // data path of POST /, e.g. "system/main"
+  std::string default_decision;            // data path of POST /, e.g. "system/main"
   metrics::Counter& decisions_defined;
   metrics::Counter& decisions_undefined;
   metrics::Counter& decisions_failed;

@@ -76,10 +76,9 @@ int run(const Config& config, const Status& status) {
   return run_service(config.runtime, status, [&](ServiceContext& ctx) -> Status {
     pdp = std::make_unique<Pdp>(config, ctx.server, ctx.metrics);
     pdp->start();
-    log::info("policy decision point configured",
-              {{"bundle", config.bundle_dir},
-               {"decision_log", config.decision_log.enabled},
-               {"default_decision", config.default_decision}});
+    log::info("policy decision point configured", {{"bundle", config.bundle_dir},
+                                                   {"decision_log", config.decision_log.enabled},
+                                                   {"default_decision", config.default_decision}});
     return ok_status();
   });
 }

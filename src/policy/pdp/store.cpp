@@ -82,7 +82,13 @@ std::variant<std::shared_ptr<const Snapshot>, OpaError> Snapshot::build(
 std::variant<std::shared_ptr<const rego::PreparedQuery>, OpaError> Snapshot::query(
     const DocPath& path) const {
   std::string text = data_query(path);
-  std::lock_guard lock(mu_);
+  {
+    std::shared_lock read(mu_);
+    if (auto it = cache_.find(text); it != cache_.end()) {
+      return it->second;
+    }
+  }
+  std::unique_lock lock(mu_);
   if (auto it = cache_.find(text); it != cache_.end()) {
     return it->second;
   }

@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <variant>
 
@@ -31,9 +32,11 @@ using Modules = std::map<std::string, std::string>;
 class Snapshot {
  public:
   // Compiles `bundle_modules` + `api_modules` over `data`; errors are module errors.
-  static std::variant<std::shared_ptr<const Snapshot>, OpaError> build(
-      Modules bundle_modules, Modules api_modules, rego::Value data, uint64_t revision,
-      rego::EvalOptions defaults);
+  static std::variant<std::shared_ptr<const Snapshot>, OpaError> build(Modules bundle_modules,
+                                                                       Modules api_modules,
+                                                                       rego::Value data,
+                                                                       uint64_t revision,
+                                                                       rego::EvalOptions defaults);
 
   // A prepared query for a data path (`data` for the empty path), cached per path.
   // Errors: the query does not compile (e.g. a path through a function).
@@ -55,7 +58,9 @@ class Snapshot {
   rego::Value data_;
   uint64_t revision_ = 0;
   std::unique_ptr<rego::Engine> engine_;  // compiled; only prepare() is used afterwards
-  mutable std::mutex mu_;                 // guards engine_->prepare and cache_
+  // Lookups (every request) share the lock; only a miss that prepares a query takes it
+  // exclusively, because Engine::prepare is not documented as thread-safe.
+  mutable std::shared_mutex mu_;  // guards engine_->prepare and cache_
   mutable std::map<std::string, std::shared_ptr<const rego::PreparedQuery>> cache_;
 };
 
