@@ -21,6 +21,7 @@ void register_jwt(Registry& r);         // builtins/jwt.cpp: io.jwt.*
 void register_net(Registry& r);         // builtins/net.cpp: net.cidr_*
 void register_misc(Registry& r);        // builtins/misc.cpp: units, semver, uuid, walk
 void register_graph(Registry& r);       // builtins/graph.cpp: graph.reachable*
+void register_template(Registry& r);    // builtins/template.cpp: strings.render_template
 
 namespace {
 
@@ -44,6 +45,7 @@ constexpr RegisterFn kFamilies[] = {
     register_net,
     register_misc,
     register_graph,
+    register_template,
 };
 
 // Error codes that carry the builtin error kinds through Result<Value>.

@@ -104,5 +104,21 @@ TEST(BuiltinStrings, FormatIntAndToNumber) {
   EXPECT_EQ(run("to_number", {J("[]")}).substr(0, 9), "ERR(type)");
 }
 
+TEST(BuiltinStrings, RenderTemplate) {
+  EXPECT_EQ(run("strings.render_template",
+                {S("Hello {{.name}}, you are {{ .age }}; {{.user.role}}"),
+                 J(R"({"name": "Ann", "age": 30, "user": {"role": "admin"}})")}),
+            "\"Hello Ann, you are 30; admin\"");
+  EXPECT_EQ(run("strings.render_template", {S("a  {{- .x -}}  b"), J(R"({"x": [1, "y"]})")}),
+            "\"a[1 y]b\"");
+  EXPECT_EQ(run("strings.render_template", {S("{{.m}}"), J(R"({"m": {"b": 2, "a": null}})")}),
+            "\"map[a:<nil> b:2]\"");
+  EXPECT_EQ(run("strings.render_template", {S("{{.missing}}"), J("{}")}).substr(0, 12),
+            "ERR(builtin)");
+  EXPECT_EQ(run("strings.render_template", {S("{{range .x}}{{end}}"), J("{}")}).substr(0, 12),
+            "ERR(builtin)");
+  EXPECT_EQ(run("strings.render_template", {S("{{.x"), J("{}")}).substr(0, 12), "ERR(builtin)");
+}
+
 }  // namespace
 }  // namespace dts::rego
