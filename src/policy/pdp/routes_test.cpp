@@ -204,6 +204,26 @@ TEST(PdpApi, MalformedAndOversizedBodiesKeepServing) {
   EXPECT_EQ(r.body, R"({"result":true})");
 }
 
+TEST(PdpApi, EvaluationDeadlineIsAnOpaErrorAndServerKeepsServing) {
+  TempDir dir;
+  dir.write("slow.rego", R"(package slow
+import rego.v1
+
+n := count([1 | some i in numbers.range(1, 4000); some j in numbers.range(1, 4000)])
+fast := 1
+)");
+  auto config = Harness::test_config();
+  config.eval_timeout = std::chrono::milliseconds(50);
+  Harness h(dir.path().string(), config);
+  auto start = std::chrono::steady_clock::now();
+  auto r = h.call("GET", "/v1/data/slow/n");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_EQ(r.status, 500) << r.body;
+  EXPECT_EQ(r.json().at("code"), boost::json::value("internal_error"));
+  EXPECT_EQ(r.json().at("errors").at(0).at("code"), boost::json::value("eval_cancel_error"));
+  EXPECT_EQ(h.call("GET", "/v1/data/slow/fast").body, R"({"result":1})");
+}
+
 TEST(PdpApi, HealthAndReadiness) {
   TempDir dir;
   write_bundle(dir);

@@ -1,5 +1,7 @@
 #include "policy/pdp/service.hpp"
 
+#include <algorithm>
+
 #include "common/log.hpp"
 
 namespace dts::policy::pdp {
@@ -26,6 +28,9 @@ Config read_config(config::Reader& r) {
     r.add_error("POLICY_BUNDLE_POLL: must be positive");
   }
   c.max_input_bytes = r.bytes("POLICY_MAX_INPUT_BYTES", c.runtime.http.max_body_bytes);
+  // The server cuts bodies off before any handler runs, so a larger input limit only
+  // takes effect if the server's own limit grows with it.
+  c.runtime.http.max_body_bytes = std::max(c.runtime.http.max_body_bytes, c.max_input_bytes);
   c.eval_timeout = r.duration("POLICY_EVAL_TIMEOUT", c.eval_timeout);
   c.default_decision = r.string("POLICY_DEFAULT_DECISION", c.default_decision);
   c.decision_log.enabled = r.one_of("DECISION_LOG", "off", {"off", "on"}) == "on";
