@@ -62,5 +62,15 @@ TEST(BuiltinTypes, IsAndTypeName) {
   EXPECT_EQ(run("type_name", {J("true")}), "\"boolean\"");
 }
 
+TEST(BuiltinTypes, DeprecatedCasts) {
+  EXPECT_EQ(run("cast_array", {Value::set({J("2"), J("1")})}), "[1,2]");
+  EXPECT_EQ(testing::call("cast_set", {J("[2, 1, 2]")})->as_set().size(), 2u);
+  EXPECT_EQ(run("cast_string", {S("x")}), "\"x\"");
+  EXPECT_EQ(run("cast_boolean", {S("true")}),
+            "ERR(type): cast_boolean: operand 1 must be boolean but got string");
+  EXPECT_EQ(run("cast_object", {J("{}")}), "{}");
+  EXPECT_EQ(run("set_diff", {Value::set({J("1"), J("2")}), Value::set({J("2")})}), "[1]");
+}
+
 }  // namespace
 }  // namespace dts::rego

@@ -311,6 +311,17 @@ void register_net(Registry& r) {
         }
         return Value::boolean(contains(outer, *inner));
       });
+  // Deprecated alias of net.cidr_contains for a single IP.
+  r.add("net.cidr_overlap", {kString, kString}, kBool,
+        [](Args a, BuiltinContext&) -> Result<Value> {
+          DTS_ASSIGN_OR_RETURN(Net outer, cidr_arg("net.cidr_overlap", a, 1));
+          DTS_ASSIGN_OR_RETURN(std::string_view s, arg_string("net.cidr_overlap", a, 2));
+          auto ip = parse_ip(s);
+          if (!ip) {
+            return builtin_error("net.cidr_overlap: invalid IP address: " + std::string(s));
+          }
+          return Value::boolean(contains(outer, *ip));
+        });
   r.add("net.cidr_intersects", {kString, kString}, kBool,
         [](Args a, BuiltinContext&) -> Result<Value> {
           DTS_ASSIGN_OR_RETURN(Net x, cidr_arg("net.cidr_intersects", a, 1));

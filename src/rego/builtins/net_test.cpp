@@ -25,6 +25,8 @@ TEST(BuiltinNet, Contains) {
 
 TEST(BuiltinNet, IntersectsAndValid) {
   EXPECT_EQ(run("net.cidr_intersects", {S("192.168.0.0/16"), S("192.168.1.0/24")}), "true");
+  EXPECT_EQ(run("net.cidr_overlap", {S("192.168.0.0/16"), S("192.168.1.7")}), "true");
+  EXPECT_EQ(run("net.cidr_overlap", {S("192.168.0.0/16"), S("10.0.0.1")}), "false");
   EXPECT_EQ(run("net.cidr_intersects", {S("192.168.0.0/24"), S("192.168.1.0/24")}), "false");
   EXPECT_EQ(run("net.cidr_intersects", {S("fd00::/8"), S("fdff::/16")}), "true");
   EXPECT_EQ(run("net.cidr_is_valid", {S("192.168.1.0/24")}), "true");
