@@ -215,6 +215,14 @@ void Compiler::resolve_body(Body& body, Scope& scope) {
 }
 
 void Compiler::resolve_literal(Literal& lit, Scope& scope) {
+  if (lit.kind == LitKind::kSomeIn &&
+      lit.collection->kind == TermKind::kValue && !lit.collection->value.is_collection()) {
+    // Like OPA's type checker: iterating a scalar literal can never succeed.
+    error(kTypeError,
+          "`some .. in collection` expects array/set/object, got " +
+              std::string(lit.collection->value.type_name()),
+          lit.loc);
+  }
   switch (lit.kind) {
     case LitKind::kExpr:
       top_call_ = lit.expr.get();  // only a literal's own call may take an output operand
