@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "policy/pdp/test_harness.hpp"
 
 namespace dts::policy::pdp {
@@ -222,6 +225,52 @@ fast := 1
   EXPECT_EQ(r.json().at("code"), boost::json::value("internal_error"));
   EXPECT_EQ(r.json().at("errors").at(0).at("code"), boost::json::value("eval_cancel_error"));
   EXPECT_EQ(h.call("GET", "/v1/data/slow/fast").body, R"({"result":1})");
+}
+
+TEST(PdpApi, ApiWritesDuringReadsNeverFailARequest) {
+  TempDir dir;
+  write_bundle(dir);
+  Harness h(dir.path().string());
+  std::atomic<bool> stop{false};
+  std::atomic<int> failed{0};
+  std::atomic<int> sent{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 2; ++t) {
+    readers.emplace_back([&] {
+      while (!stop.load()) {
+        auto r = h.call("POST", "/v1/data/authz/allow", R"({"input":{"user":"alice"}})");
+        ++sent;
+        if (r.status != 200 || r.body != R"({"result":true})") {
+          ++failed;
+        }
+      }
+    });
+  }
+  for (int i = 0; i < 20; ++i) {
+    std::string module = "package gen\nimport rego.v1\n\nv := " + std::to_string(i) + "\n";
+    EXPECT_EQ(h.call("PUT", "/v1/policies/gen", module).status, 200);
+    EXPECT_EQ(h.call("PUT", "/v1/data/counter", std::to_string(i)).status, 204);
+  }
+  stop = true;
+  for (auto& t : readers) {
+    t.join();
+  }
+  EXPECT_GT(sent.load(), 0);
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(h.call("GET", "/v1/data/gen/v").body, R"({"result":19})");
+  EXPECT_EQ(h.call("GET", "/v1/data/counter").body, R"({"result":19})");
+}
+
+TEST(PdpApi, StrictBuiltinErrorsAndTrailingSlash) {
+  TempDir dir;
+  dir.write("b.rego", "package b\nimport rego.v1\n\nx := to_number(input.s)\n");
+  Harness h(dir.path().string());
+  auto r = h.call("POST", "/v1/data/b/x", R"({"input":{"s":"nope"}})");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "{}");
+  r = h.call("POST", "/v1/data/b/x?strict-builtin-errors", R"({"input":{"s":"nope"}})");
+  EXPECT_EQ(r.status, 500) << r.body;
+  EXPECT_EQ(h.call("POST", "/v1/data/b/x/", R"({"input":{"s":"12"}})").body, R"({"result":12})");
 }
 
 TEST(PdpApi, HealthAndReadiness) {
