@@ -81,5 +81,28 @@ TEST(BuiltinRegex, TemplateMatch) {
   EXPECT_EQ(run("regex.template_match", {S("a.{b}"), S("axb"), S("{"), S("}")}), "false");
 }
 
+TEST(BuiltinRegex, GlobsMatch) {
+  auto gm = [](const char* x, const char* y) { return run("regex.globs_match", {S(x), S(y)}); };
+  EXPECT_EQ(gm("a*b", "a*b"), "true");
+  EXPECT_EQ(gm("a", "b"), "false");
+  EXPECT_EQ(gm(".*", "a.b"), "true");
+  EXPECT_EQ(gm("[a-c]+", "[b-d]+"), "true");
+  EXPECT_EQ(gm("[a-b]+", "[c-d]+"), "false");
+  EXPECT_EQ(gm("a+", "a*"), "true");
+  EXPECT_EQ(gm("a+", "b*"), "false");
+  EXPECT_EQ(gm("ab*c", "a.c"), "true");
+  EXPECT_EQ(gm("ab*c", "ac+"), "true");
+  EXPECT_EQ(gm("x[^a]y", "xay"), "false");
+  EXPECT_EQ(gm("]", "a"),
+            "ERR(builtin): regex.globs_match: input:], pos:1, set-close ']' with no preceding '[': "
+            "the input provided is invalid");
+  EXPECT_EQ(gm("[abc", "a"),
+            "ERR(builtin): regex.globs_match: input:[abc, pos:4, found [ without matching ]: the "
+            "input provided is invalid");
+  EXPECT_EQ(gm("[z-a]", "a"),
+            "ERR(builtin): regex.globs_match: input:[z-a], pos:4, range is out of order: 'a' "
+            "comes before 'z' in Unicode: the input provided is invalid");
+}
+
 }  // namespace
 }  // namespace dts::rego

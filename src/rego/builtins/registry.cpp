@@ -22,6 +22,7 @@ void register_net(Registry& r);         // builtins/net.cpp: net.cidr_*
 void register_misc(Registry& r);        // builtins/misc.cpp: units, semver, uuid, walk
 void register_graph(Registry& r);       // builtins/graph.cpp: graph.reachable*
 void register_template(Registry& r);    // builtins/template.cpp: strings.render_template
+void register_globs_match(Registry& r);  // builtins/globs_match.cpp: regex.globs_match
 
 namespace {
 
@@ -46,6 +47,7 @@ constexpr RegisterFn kFamilies[] = {
     register_misc,
     register_graph,
     register_template,
+    register_globs_match,
 };
 
 // Error codes that carry the builtin error kinds through Result<Value>.
