@@ -7,6 +7,7 @@
 
 #include "policy/loader.hpp"
 #include "policy/test_runner.hpp"
+#include "policy/pdp/serve_cli.hpp"
 #include "rego/conformance.hpp"
 #include "rego/engine.hpp"
 
@@ -177,6 +178,7 @@ void exit_with(int rc) {
 void register_cli(CLI::App& root) {
   auto* policy = root.add_subcommand("policy", "Rego policies: eval, test, check, conformance");
   policy->require_subcommand(1);
+  pdp::register_serve(*policy);
 
   auto eval_args = std::make_shared<EvalArgs>();
   auto* eval = policy->add_subcommand("eval", "Evaluate a Rego query (output like `opa eval`)");

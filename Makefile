@@ -1,0 +1,89 @@
+# DTS Platform. Quick start on a fresh Debian 12 machine:
+#   make up     install what is missing, build, start the whole platform
+#   make test   install what is missing, build, run every test
+# Every target installs its own prerequisites (idempotent; sudo when not root).
+
+SHELL := /bin/bash
+BUILD_DIR ?= build
+ASAN_DIR ?= build-asan
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export CCACHE_DIR ?= $(HOME)/.cache/ccache
+
+# Debian 12 packages (../shared/design.md §3). Boost 1.81 explicitly, never libboost-all-dev.
+APT_BUILD := g++ cmake ninja-build ccache pkg-config git \
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
+  libssl-dev libpq-dev libsodium-dev libre2-dev libyaml-cpp-dev libcli11-dev \
+  libgtest-dev libgmock-dev libbenchmark-dev
+APT_RUN := postgresql-15 openssl procps
+APT_BENCH := wrk hyperfine nginx-light curl
+APT_FUZZ := clang-14 libclang-rt-14-dev
+
+.PHONY: help deps deps-bench deps-fuzz configure build test test-unit test-sanitize up bench fuzz clean format
+
+help:
+	@echo "make up | test | build | test-sanitize | bench | fuzz | clean"
+
+# Installs only the missing packages; a no-op when everything is there.
+define apt_install
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+deps:
+	$(call apt_install,$(APT_BUILD) $(APT_RUN))
+
+deps-bench: deps
+	$(call apt_install,$(APT_BENCH))
+
+deps-fuzz: deps
+	$(call apt_install,$(APT_FUZZ))
+
+$(BUILD_DIR)/build.ninja: | deps
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: deps configure
+	ninja -C $(BUILD_DIR) -j$(JOBS)
+	@echo "built $(BUILD_DIR)/dts"
+
+# Everything: unit, integration (own PostgreSQL), end-to-end, policy tests.
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 600
+
+test-unit: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -L unit
+
+# Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (a separate tree).
+test-sanitize: deps
+	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDTS_SANITIZE=ON
+	ninja -C $(ASAN_DIR) -j$(JOBS)
+	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j$(JOBS) -L unit --timeout 900
+
+up: build
+	./$(BUILD_DIR)/dts up
+
+bench: deps-bench build
+	bench/run.sh $(BUILD_DIR)
+
+fuzz: deps-fuzz
+	cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDTS_FUZZ=ON \
+	  -DCMAKE_CXX_COMPILER=clang++-14
+	ninja -C build-fuzz -j$(JOBS) fuzz_targets
+	bench/../tests/fuzz/run.sh build-fuzz
+
+format:
+	find src tests bench -name '*.[ch]pp' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) build-fuzz
