@@ -55,17 +55,28 @@ class UpRun {
     return false;
   }
 
+  // Sends `signo`, waits for the exit (30 s at most) and collects the remaining output.
   int stop(int signo) {
     process_->signal(signo);
     for (int i = 0; i < 3000; ++i) {
-      wait_for("\x01", 0s);  // drain output
+      drain();
       if (auto status = process_->try_wait()) {
+        while (drain()) {
+        }
         return WIFEXITED(*status) ? WEXITSTATUS(*status) : 128 + WTERMSIG(*status);
       }
       std::this_thread::sleep_for(10ms);
     }
     process_->signal(SIGKILL);
     return -1;
+  }
+
+  // Appends what is readable now to the log; false at EOF.
+  bool drain() {
+    auto lines = process_->read_lines();
+    if (!lines) return false;
+    for (const auto& l : *lines) log_ += l + "\n";
+    return !lines->empty();
   }
 
   const std::string& log() const { return log_; }
