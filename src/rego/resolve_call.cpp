@@ -1,5 +1,7 @@
 // Name resolution, part 2: calls (builtins vs user functions, arity and literal operand
 // checks) and `with` targets.
+#include <set>
+
 #include "detail/compiler_impl.hpp"
 
 namespace dts::rego {
@@ -126,6 +128,13 @@ void Compiler::resolve_call(Term& t, Scope& scope) {
   if (name == "walk") {
     if (nargs != 1 && nargs != 2) error(kTypeError, "walk: arity mismatch", t.loc);
     t.has_output = nargs == 2;
+    return;
+  }
+  static const std::set<std::string> kDeprecated = {
+      "any",       "all",        "re_match",     "net.cidr_overlap", "set_diff",  "cast_array",
+      "cast_set",  "cast_string", "cast_boolean", "cast_null",        "cast_object"};
+  if (module_ != nullptr && module_->v1 && kDeprecated.count(name) != 0) {
+    error(kTypeError, "deprecated built-in function calls in expression: " + name, t.loc);
     return;
   }
   const Builtin* b = registry_.find(name);
