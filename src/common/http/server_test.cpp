@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "common/http/testing/raw_socket.hpp"
+#include "common/json.hpp"
 #include "common/http/testing/test_server.hpp"
 
 namespace asio = boost::asio;
@@ -53,6 +54,11 @@ void add_test_routes(Router& r) {
   });
   r.add("GET", "/missing", [](Request&) -> asio::awaitable<Result<Response>> {
     co_return not_found("no such thing");
+  });
+  r.add("POST", "/json", [](Request& req) -> asio::awaitable<Result<Response>> {
+    auto body = json::parse_object(req.body);
+    if (!body.ok()) co_return body.error();
+    co_return Response::json(*body);
   });
   r.add("GET", "/slow", [](Request&) -> asio::awaitable<Result<Response>> {
     co_await sleep_for(400ms);
@@ -179,6 +185,29 @@ TEST(HttpServer, MalformedRequestIs400) {
     s.send(bad);
     EXPECT_EQ(first_status(s.read_until_close()), 400) << bad;
   }
+}
+
+TEST(HttpServer, MalformedAndTooDeepJsonAreProblem400) {
+  TestServer ts;
+  add_test_routes(ts.router());
+  RawSocket s(ts.start());
+  auto post = [](const std::string& body) {
+    return "POST /json HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  };
+  s.send(post("{\"a\": 1,}"));
+  std::string out = s.read_responses(1);
+  EXPECT_EQ(first_status(out), 400) << out;
+  EXPECT_NE(out.find("application/problem+json"), std::string::npos);
+  EXPECT_NE(out.find("invalid JSON at 1:"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"request_id\""), std::string::npos);
+  s.send(post(std::string(200, '[') + std::string(200, ']')));
+  out = s.read_responses(1);
+  EXPECT_EQ(first_status(out), 400) << out;
+  EXPECT_NE(out.find("deeper than"), std::string::npos) << out;
+  s.send(post("{\"ok\":true}"));  // the connection and the server still serve
+  out = s.read_responses(1);
+  EXPECT_EQ(first_status(out), 200) << out;
 }
 
 TEST(HttpServer, SlowlorisIsCutByHeaderTimeout) {
