@@ -19,6 +19,8 @@ APT_BUILD := g++ cmake ninja-build ccache pkg-config git \
 APT_RUN := postgresql-15 openssl procps
 APT_BENCH := wrk hyperfine nginx-light curl
 APT_FUZZ := clang-14 libclang-rt-14-dev
+# The unit-test binaries (one per module); the sanitizer run builds only these.
+UNIT_TESTS := dts_common_test dts_jwt_test dts_rego_test dts_policy_test
 
 .PHONY: help deps deps-bench deps-fuzz configure build test test-unit test-sanitize up bench fuzz clean format
 
@@ -65,7 +67,7 @@ test-unit: build
 # Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (a separate tree).
 test-sanitize: deps
 	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDTS_SANITIZE=ON
-	ninja -C $(ASAN_DIR) -j$(JOBS)
+	ninja -C $(ASAN_DIR) -j$(JOBS) $(UNIT_TESTS)
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j$(JOBS) -L unit --timeout 900
@@ -76,11 +78,19 @@ up: build
 bench: deps-bench build
 	bench/run.sh $(BUILD_DIR)
 
+# libFuzzer targets (clang), each run for FUZZ_SECONDS; not part of `make test`.
+# A crash found becomes a regression test beside the code it broke.
+FUZZ_TARGETS ?= dts_jwt_fuzz
+FUZZ_SECONDS ?= 60
 fuzz: deps-fuzz
 	cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDTS_FUZZ=ON \
 	  -DCMAKE_CXX_COMPILER=clang++-14
-	ninja -C build-fuzz -j$(JOBS) fuzz_targets
-	bench/../tests/fuzz/run.sh build-fuzz
+	ninja -C build-fuzz -j$(JOBS) $(FUZZ_TARGETS)
+	@for t in $(FUZZ_TARGETS); do \
+	  bin=$$(find build-fuzz -type f -name $$t | head -1); mkdir -p build-fuzz/corpus/$$t; \
+	  echo "== $$t ($(FUZZ_SECONDS) s)"; \
+	  $$bin -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus/$$t || exit 1; \
+	done
 
 format:
 	find src tests bench -name '*.[ch]pp' | xargs clang-format -i
