@@ -317,9 +317,35 @@ void Compiler::resolve_term(TermPtr& t, Scope& scope) {
     }
     case TermKind::kArray:
     case TermKind::kObject:
-    case TermKind::kSet:
-      for (auto& item : t->items) resolve_term(item, scope);
+    case TermKind::kSet: {
+      bool constant = true;
+      for (auto& item : t->items) {
+        resolve_term(item, scope);
+        constant = constant && item->kind == TermKind::kValue;
+      }
+      // Constant composites are folded once here instead of being rebuilt per evaluation
+      // (this also lets rule indexing use them).
+      if (constant) {
+        Value v;
+        if (t->kind == TermKind::kArray) {
+          Array arr;
+          for (const auto& item : t->items) arr.push_back(item->value);
+          v = Value::array(std::move(arr));
+        } else if (t->kind == TermKind::kSet) {
+          Set set;
+          for (const auto& item : t->items) set.insert(item->value);
+          v = Value::set(std::move(set));
+        } else {
+          Object obj;
+          for (size_t i = 0; i + 1 < t->items.size(); i += 2) {
+            obj.insert_or_assign(t->items[i]->value, t->items[i + 1]->value);
+          }
+          v = Value::object(std::move(obj));
+        }
+        t = make_value(std::move(v), t->loc);
+      }
       return;
+    }
     case TermKind::kCall:
       resolve_call(*t, scope);
       return;

@@ -57,23 +57,27 @@ std::vector<size_t> RuleIndex::candidates(const Value* actual) const {
 
 void build_rule_index(RuleNode& node) {
   if (node.rules.size() < 2) return;
-  // Pick the input path tested by the most rules.
-  std::map<Value, int, ValueLess> counts;  // path (as array) -> rules testing it
+  // Pick the input path whose constants split the rules best (most distinct constants, then
+  // most rules testing it).
+  std::map<Value, std::pair<std::set<Value, ValueLess>, int>, ValueLess> stats;
   std::vector<std::vector<std::pair<std::vector<Value>, Value>>> per_rule;
   for (const auto& r : node.rules) {
     per_rule.push_back(r->else_rule ? decltype(per_rule)::value_type{} : equalities(*r));
     std::set<Value, ValueLess> seen;
     for (const auto& [path, v] : per_rule.back()) {
       Value key = Value::array(Array(path.begin(), path.end()));
-      if (seen.insert(key).second) ++counts[key];
+      auto& st = stats[key];
+      st.first.insert(v);
+      if (seen.insert(key).second) ++st.second;
     }
   }
   const Value* best = nullptr;
-  int best_count = 1;
-  for (const auto& [path, n] : counts) {
-    if (n > best_count) {
+  std::pair<size_t, int> best_score{1, 1};
+  for (const auto& [path, st] : stats) {
+    std::pair<size_t, int> score{st.first.size(), st.second};
+    if (st.second > 1 && score > best_score) {
       best = &path;
-      best_count = n;
+      best_score = score;
     }
   }
   if (best == nullptr) return;
