@@ -57,51 +57,47 @@ int complete_responses(const std::string& s) {
 
 }  // namespace
 
+// Waits for readable data until `deadline` and appends one recv() to `out`; false on
+// timeout, EOF or error.
+bool RawSocket::recv_some(std::string& out, std::chrono::steady_clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0) return false;
+  pollfd pfd{fd_, POLLIN, 0};
+  if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) return false;
+  char buf[8192];
+  ssize_t r = ::recv(fd_, buf, sizeof buf, 0);
+  if (r <= 0) return false;
+  out.append(buf, static_cast<size_t>(r));
+  return true;
+}
+
 std::string RawSocket::read_responses(int n, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  char buf[8192];
-  while (complete_responses(pending_) < n) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
-    pollfd pfd{fd_, POLLIN, 0};
-    if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) break;
-    ssize_t r = ::recv(fd_, buf, sizeof buf, 0);
-    if (r <= 0) break;
-    pending_.append(buf, static_cast<size_t>(r));
+  while (complete_responses(pending_) < n && recv_some(pending_, deadline)) {
   }
   return std::move(pending_);
 }
 
 std::string RawSocket::read_until_close(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  char buf[8192];
   std::string out = std::move(pending_);
-  while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
-    pollfd pfd{fd_, POLLIN, 0};
-    if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) break;
-    ssize_t r = ::recv(fd_, buf, sizeof buf, 0);
-    if (r <= 0) break;
-    out.append(buf, static_cast<size_t>(r));
+  while (recv_some(out, deadline)) {
   }
   return out;
 }
 
 bool RawSocket::closed_within(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  char buf[4096];
-  while (true) {
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd pfd{fd_, POLLIN, 0};
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    pollfd pfd{fd_, POLLIN, 0};
-    if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) return false;
-    ssize_t r = ::recv(fd_, buf, sizeof buf, 0);
-    if (r <= 0) return true;
+    if (::poll(&pfd, 1, static_cast<int>(std::max<int64_t>(left.count(), 0))) <= 0) return false;
+    char buf[4096];
+    if (::recv(fd_, buf, sizeof buf, 0) <= 0) return true;  // EOF or reset
   }
+  return false;
 }
 
 int count_responses(const std::string& stream) {

@@ -24,6 +24,7 @@ class RawSocket {
   bool closed_within(std::chrono::milliseconds timeout);
 
  private:
+  bool recv_some(std::string& out, std::chrono::steady_clock::time_point deadline);
   int fd_ = -1;
   std::string pending_;
 };
