@@ -10,6 +10,9 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
+# Paths relative to the checkout in ccache's keys: worktrees and clones share hits.
+export CCACHE_BASEDIR ?= $(abspath $(CURDIR)/..)
+export CCACHE_NOHASHDIR ?= true
 
 # Debian 12 packages (../shared/design.md §3). Boost 1.81 explicitly, never libboost-all-dev.
 APT_BUILD := g++ cmake ninja-build ccache pkg-config git \
@@ -19,8 +22,6 @@ APT_BUILD := g++ cmake ninja-build ccache pkg-config git \
 APT_RUN := postgresql-15 openssl procps
 APT_BENCH := wrk hyperfine nginx-light curl
 APT_FUZZ := clang-14 libclang-rt-14-dev
-# The unit-test binaries (one per module); the sanitizer run builds only these.
-UNIT_TESTS := dts_common_test dts_jwt_test dts_rego_test dts_policy_test
 
 .PHONY: help deps deps-bench deps-fuzz configure build test test-unit test-sanitize up bench fuzz clean format
 
@@ -67,7 +68,7 @@ test-unit: build
 # Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (a separate tree).
 test-sanitize: deps
 	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDTS_SANITIZE=ON
-	ninja -C $(ASAN_DIR) -j$(JOBS) $(UNIT_TESTS)
+	ninja -C $(ASAN_DIR) -j$(JOBS) unit_tests
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j$(JOBS) -L unit --timeout 900
@@ -80,7 +81,7 @@ bench: deps-bench build
 
 # libFuzzer targets (clang), each run for FUZZ_SECONDS; not part of `make test`.
 # A crash found becomes a regression test beside the code it broke.
-FUZZ_TARGETS ?= dts_jwt_fuzz
+FUZZ_TARGETS ?= dts_jwt_fuzz dts_rego_parser_fuzz
 FUZZ_SECONDS ?= 60
 fuzz: deps-fuzz
 	cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDTS_FUZZ=ON \
@@ -89,7 +90,8 @@ fuzz: deps-fuzz
 	@for t in $(FUZZ_TARGETS); do \
 	  bin=$$(find build-fuzz -type f -name $$t | head -1); mkdir -p build-fuzz/corpus/$$t; \
 	  echo "== $$t ($(FUZZ_SECONDS) s)"; \
-	  $$bin -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus/$$t || exit 1; \
+	  mod=$${t#dts_}; seeds=src/$${mod%%_*}/fuzz_corpus; [ -d $$seeds ] || seeds=; \
+	  $$bin -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus/$$t $$seeds || exit 1; \
 	done
 
 format:

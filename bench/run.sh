@@ -8,3 +8,6 @@ bench/http/run.sh "$build"
 echo
 echo "## Process footprint and start-up"
 bench/footprint.sh "$build"
+echo
+echo "## Rego engine"
+bench/rego/run.sh "$build"
