@@ -32,8 +32,10 @@ ServerImpl::ServerImpl(std::string service_name, ServerOptions opts, metrics::Re
       options(std::move(opts)),
       registry(metrics),
       server_metrics(metrics),
-      ioc(options.threads == 0 ? static_cast<int>(std::thread::hardware_concurrency())
-                               : static_cast<int>(options.threads)) {}
+      ioc_owner(std::make_unique<asio::io_context>(
+          options.threads == 0 ? static_cast<int>(std::thread::hardware_concurrency())
+                               : static_cast<int>(options.threads))),
+      ioc(*ioc_owner) {}
 
 void ServerImpl::add_builtin_routes() {
   router.add("GET", "/healthz", [](Request&) -> asio::awaitable<Result<Response>> {
@@ -154,6 +156,11 @@ Server::Server(std::string service, ServerOptions options, metrics::Registry& me
 
 Server::~Server() {
   if (!impl_->ioc.stopped()) impl_->ioc.stop();
+  // Drop our reference first, then destroy the context: that destroys the queued handlers
+  // and with them the last references to the implementation (see ServerImpl::ioc_owner).
+  std::unique_ptr<asio::io_context> ioc = std::move(impl_->ioc_owner);
+  impl_.reset();
+  ioc.reset();
 }
 
 Router& Server::router() { return impl_->router; }

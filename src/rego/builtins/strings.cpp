@@ -112,7 +112,8 @@ Result<Value> substring(Args a) {
   if (start >= n) {
     return str("");
   }
-  int64_t end = len < 0 ? n : std::min(n, start + len);
+  // start < n here, so `len > n - start` is the overflow-free form of `start + len > n`.
+  int64_t end = (len < 0 || len > n - start) ? n : start + len;
   return str(utf8_encode(std::u32string_view(cps).substr(static_cast<size_t>(start),
                                                          static_cast<size_t>(end - start))));
 }

@@ -97,7 +97,8 @@ Result<Instant> arg_instant(std::string_view fn, Args a, int index, bool allow_l
 
 tz::Civil civil(const Instant& t) {
   int64_t secs = floor_div(t.ns, kSecond);
-  return tz::to_civil(secs, t.ns - secs * kSecond, *t.zone);
+  int64_t sub = t.ns % kSecond;  // not t.ns - secs * kSecond: that overflows near INT64_MIN
+  return tz::to_civil(secs, sub < 0 ? sub + kSecond : sub, *t.zone);
 }
 
 Result<Value> parse_with(std::string_view fn, std::string_view layout, std::string_view value) {

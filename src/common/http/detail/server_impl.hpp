@@ -6,6 +6,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -44,7 +45,12 @@ struct ServerImpl : std::enable_shared_from_this<ServerImpl> {
   std::vector<Middleware> middleware;
   ReadinessCheck readiness;
 
-  boost::asio::io_context ioc;
+  // Owned through a pointer so ~Server can destroy it on its own: pending handlers (the
+  // coroutine frames of accept loops and sessions) hold shared_ptr<ServerImpl>, and only
+  // destroying the context releases them (otherwise ServerImpl -> ioc -> frame -> ServerImpl
+  // is a cycle that leaks when the server stops with operations still queued).
+  std::unique_ptr<boost::asio::io_context> ioc_owner;
+  boost::asio::io_context& ioc;
   std::optional<boost::asio::ip::tcp::acceptor> acceptor;
   uint16_t port = 0;
   std::atomic<bool> draining{false};
