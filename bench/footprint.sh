@@ -8,7 +8,8 @@ home=$(mktemp -d /tmp/dts-bench-XXXX)
 services=${DTS_SERVICES:-selftest,policy}
 trap 'kill $(jobs -p) 2>/dev/null || true; sleep 1; rm -rf "$home"' EXIT
 
-start_up() {  # prints seconds until "all services ready"
+start_up() {  # sets $elapsed: seconds until "all services ready" (not in a subshell: the
+              # supervisor must stay our child so stop_up can wait for it)
   local t0=$(date +%s.%N)
   DTS_HOME=$home DTS_ROOT=$root DTS_SERVICES=$services DTS_PORT_OFFSET=30000 NO_COLOR=1 \
     "$build/dts" up > "$home/up.log" 2>&1 &
@@ -17,11 +18,12 @@ start_up() {  # prints seconds until "all services ready"
     grep -q "all services ready" "$home/up.log" 2>/dev/null && break
     sleep 0.05
   done
-  awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'
+  elapsed=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 }
 stop_up() { kill -INT "$(cat "$home/up.pid")"; wait "$(cat "$home/up.pid")" || true; }
 
-cold=$(start_up)
+start_up
+cold=$elapsed
 sleep 2
 echo "| service | idle RSS (MiB) |"
 echo "|---|---|"
@@ -35,7 +37,8 @@ python_free_rss() {
 }
 python_free_rss
 stop_up
-warm=$(start_up)
+start_up
+warm=$elapsed
 stop_up
 echo
 echo "dts up cold start (initdb + migrations + services ready): ${cold} s"

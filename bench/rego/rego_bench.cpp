@@ -101,8 +101,8 @@ std::string rbac_data() {
   return json + "}}";
 }
 
-// u42 has roles role42 and role49 (42 + 7); role49's last permission is list on doc499.
-const char* const kRbacInput = R"({"user":"u42","action":"list","resource":"doc499"})";
+// u42 has roles role42 and role49 (42 + 7); role49's last permission is admin on doc499.
+const char* const kRbacInput = R"({"user":"u42","action":"admin","resource":"doc499"})";
 
 // ABAC over JWT-like claims: issuer, tenant match, a validity window against a caller-supplied
 // clock (so the decision is reproducible), group prefix, and a resource path glob.
