@@ -6,6 +6,8 @@ const std::vector<ServiceDef>& all_services() {
   static const std::vector<ServiceDef> services = {
       // The policy decision point (OPA role). No database: policies come from files.
       {"policy", {"policy", "serve"}, 8181, false, "/readyz"},
+      // The identity provider (Cognito role): user pools, Cognito JSON API, tokens.
+      {"identity", {"identity"}, 9001, true, "/readyz"},
       // The kit's reference service: exercises HTTP, PostgreSQL and migrations end to end.
       // Off by default (DTS_SERVICES=selftest,... turns it on); tests and benchmarks use it.
   };

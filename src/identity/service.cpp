@@ -1,0 +1,181 @@
+#include "identity/service.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "common/json.hpp"
+#include "common/log.hpp"
+#include "common/pg/blocking.hpp"
+#include "common/pg/co_try.hpp"
+#include "common/pg/migrations.hpp"
+#include "common/pg/pool.hpp"
+#include "common/service_runtime.hpp"
+#include "identity/accounts.hpp"
+#include "identity/bootstrap.hpp"
+#include "identity/codes.hpp"
+#include "identity/cognito/api.hpp"
+#include "identity/config.hpp"
+#include "identity/password_worker.hpp"
+#include "identity/store.hpp"
+#include "identity/token_issuer.hpp"
+
+namespace dts::identity {
+namespace {
+
+AccountsOptions accounts_options(const Config& c) {
+  AccountsOptions o;
+  o.policy = c.password_policy;
+  o.code_key = c.code_key;
+  o.sign_up_code_ttl = c.sign_up_code_ttl;
+  o.reset_code_ttl = c.reset_code_ttl;
+  o.code_max_attempts = c.code_max_attempts;
+  o.challenge_ttl = c.challenge_ttl;
+  o.max_failed_per_user = c.max_failed_per_user;
+  o.max_failed_per_ip = c.max_failed_per_ip;
+  o.failed_window = c.failed_window;
+  return o;
+}
+
+// Everything the running service owns, built in order, destroyed in reverse.
+struct Runtime {
+  std::unique_ptr<pg::Pool> pool;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<PasswordWorker> passwords;
+  std::unique_ptr<TokenIssuer> issuer;
+  std::unique_ptr<Accounts> accounts;
+  std::vector<pg::MigrationFile> migrations;
+  std::atomic<bool> bootstrapped{false};
+};
+
+std::string env_or(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : std::move(fallback);
+}
+
+// The database a tool should read: DATABASE_URL, or the superuser socket of `dts up`'s
+// embedded cluster under DTS_HOME (trusted on the unix socket only).
+std::string tool_conninfo() {
+  std::string url = env_or("DATABASE_URL", "");
+  if (!url.empty()) return url;
+  std::error_code ec;
+  auto home = std::filesystem::absolute(env_or("DTS_HOME", ".dts"));
+  auto pg_dir = std::filesystem::canonical(home / "pg", ec);
+  if (ec) pg_dir = home / "pg";
+  return "host=" + (pg_dir / "run").string() + " port=5432 user=dts_admin dbname=dts";
+}
+
+int print_mailbox(int64_t limit, bool as_json) {
+  std::string conninfo = tool_conninfo();
+  auto mail = pg::block_on([&](pg::Executor ex) -> pg::Awaitable<Result<std::vector<MailboxMessage>>> {
+    DTS_CO_ASSIGN_OR_RETURN(auto conn, co_await pg::Connection::connect(ex, conninfo));
+    co_return co_await read_mailbox(*conn, limit);
+  });
+  if (!mail.ok()) {
+    std::cerr << "dts identity mailbox: " << mail.error().message() << "\n";
+    return 1;
+  }
+  for (const auto& m : *mail) {
+    if (as_json) {
+      boost::json::object o{{"id", m.id},           {"created_at", m.created_at},
+                            {"pool_id", m.pool_id}, {"username", m.username},
+                            {"to", m.destination},  {"purpose", m.purpose},
+                            {"code", m.code}};
+      std::cout << json::to_string(o) << "\n";
+    } else {
+      std::cout << m.created_at << "  " << m.destination << "  " << m.username << "  "
+                << m.purpose << "  " << m.code << "\n";
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run() {
+  config::Reader reader(config::Env::from_process());
+  Config config = read_config(reader);
+  Status status = reader.finish();
+  Runtime rt;
+
+  return run_service(config.runtime, status, [&](ServiceContext& ctx) -> Status {
+    if (config.migrate_on_start) {
+      DTS_ASSIGN_OR_RETURN(auto report, pg::migrate(config.database_url, config.migrations_root, kServiceName));
+      log::info("migrations applied", {{"version", report.version}});
+    }
+    DTS_ASSIGN_OR_RETURN(rt.migrations, pg::load_migrations(config.migrations_root, kServiceName));
+    if (config.code_key.empty()) {
+      // Codes then only survive as long as this process; fine for `dts up`, not for production.
+      config.code_key = random_token(32);
+      log::warn("IDENTITY_CODE_KEY not set: using a per-process key (pending codes die on restart)");
+    }
+    DTS_ASSIGN_OR_RETURN(jwt::Key key, TokenIssuer::load_or_generate(config.signing_key_pem));
+    if (config.signing_key_pem.empty()) {
+      log::warn("IDENTITY_SIGNING_KEY_PEM not set: signing with a key generated at start",
+                {{"kid", key.kid()}});
+    }
+    if (config.admin.access_key_id.empty()) {
+      log::warn("IDENTITY_ADMIN_ACCESS_KEY_ID not set: Cognito admin actions are refused");
+    }
+    pg::PoolOptions options;
+    options.conninfo = config.database_url;
+    options.max_size = config.pool_size;
+    rt.pool = std::make_unique<pg::Pool>(ctx.server.executor(), options);
+    rt.store = std::make_unique<Store>(*rt.pool);
+    rt.passwords = std::make_unique<PasswordWorker>(config.argon2, config.hash_threads);
+    rt.issuer = std::make_unique<TokenIssuer>(
+        [&config](std::string_view pool_id) { return config.issuer_for(pool_id); });
+    jwt::KeySet published;
+    DTS_ASSIGN_OR_RETURN(jwt::Key public_key, key.public_key());
+    published.add(public_key);
+    DTS_TRY(rt.issuer->set_keys(key, published));
+    rt.accounts = std::make_unique<Accounts>(*rt.store, *rt.passwords, *rt.issuer,
+                                             dev_mailbox_sender(*rt.store), accounts_options(config));
+    cognito::ApiOptions api;
+    api.admin = config.admin;
+    api.sigv4.max_skew = config.sigv4_max_skew;
+    api.trust_forwarded_for = config.trust_forwarded_for;
+    cognito::add_routes(ctx.server.router(), *rt.accounts, api);
+    // The OIDC endpoints (src/identity/oauth) register their routes here.
+
+    ctx.server.set_readiness([&]() -> boost::asio::awaitable<Status> {
+      DTS_CO_ASSIGN_OR_RETURN(auto lease, co_await rt.pool->acquire());
+      auto current = co_await pg::check_migrations(*lease, kServiceName, rt.migrations);
+      if (!current.ok()) co_return current.error();
+      if (!*current) co_return unavailable("migrations pending");
+      if (!rt.bootstrapped.load()) {
+        // Idempotent, so two concurrent first probes may both run it harmlessly.
+        DTS_CO_TRY(co_await bootstrap_defaults(*rt.store, config));
+        rt.bootstrapped.store(true);
+      }
+      co_return ok_status();
+    });
+    log::info("identity configured", {{"default_pool_id", config.default_pool_id},
+                                      {"issuer", config.issuer_for(config.default_pool_id)},
+                                      {"argon2_ops", config.argon2.ops},
+                                      {"argon2_memory_bytes", config.argon2.memory_bytes}});
+    return ok_status();
+  });
+}
+
+void register_cli(CLI::App& root) {
+  auto* cmd = root.add_subcommand("identity", "Run the identity provider (Cognito role)");
+  cmd->footer("Environment: see src/identity/README.md (DATABASE_URL, PORT, IDENTITY_*).");
+  auto* mailbox = cmd->add_subcommand(
+      "mailbox", "Print the dev mailbox: codes and temporary passwords sent to users");
+  static int64_t limit = 50;
+  static bool as_json = false;
+  mailbox->add_option("-n,--limit", limit, "Most recent messages to show")->check(CLI::Range(1, 10000));
+  mailbox->add_flag("--json", as_json, "One JSON object per line");
+  mailbox->callback([] { std::exit(print_mailbox(limit, as_json)); });
+  cmd->callback([mailbox] {
+    if (mailbox->parsed()) return;
+    std::exit(run());
+  });
+}
+
+}  // namespace dts::identity
