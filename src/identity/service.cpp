@@ -4,6 +4,10 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -67,6 +71,37 @@ std::string tool_conninfo() {
   auto pg_dir = std::filesystem::canonical(home / "pg", ec);
   if (ec) pg_dir = home / "pg";
   return "host=" + (pg_dir / "run").string() + " port=5432 user=dts_admin dbname=dts";
+}
+
+// The default pool/client/groups at start, without waiting for a readiness probe (a
+// standalone `dts identity` may never get one): retries every second until the database is
+// there and migrated. /readyz also bootstraps (whichever comes first; both idempotent).
+boost::asio::awaitable<void> bootstrap_at_start(Runtime& rt, const Config& config) {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+  for (int attempt = 0; !rt.bootstrapped.load() && attempt < 3600; ++attempt) {
+    Status s = ok_status();
+    auto lease = co_await rt.pool->acquire();
+    if (!lease.ok()) {
+      s = lease.error();
+    } else {
+      auto current = co_await pg::check_migrations(**lease, kServiceName, rt.migrations);
+      if (!current.ok()) {
+        s = current.error();
+      } else if (!*current) {
+        s = unavailable("migrations pending");
+      }
+    }
+    if (s.ok()) {
+      s = co_await bootstrap_defaults(*rt.store, config);
+      if (s.ok()) {
+        rt.bootstrapped.store(true);
+        co_return;
+      }
+    }
+    if (attempt % 30 == 0) log::warn("identity defaults not created yet", {{"error", s.error().message()}});
+    timer.expires_after(std::chrono::seconds(1));
+    co_await timer.async_wait(boost::asio::use_awaitable);
+  }
 }
 
 int print_mailbox(int64_t limit, bool as_json) {
@@ -154,6 +189,8 @@ int run() {
       }
       co_return ok_status();
     });
+    boost::asio::co_spawn(ctx.server.executor(), bootstrap_at_start(rt, config),
+                          boost::asio::detached);
     log::info("identity configured", {{"default_pool_id", config.default_pool_id},
                                       {"issuer", config.issuer_for(config.default_pool_id)},
                                       {"argon2_ops", config.argon2.ops},
