@@ -1,0 +1,83 @@
+#pragma once
+// The gateway's signature over the identity it forwards to services (design.md §1: services
+// trust the verified principal only because it comes from the gateway).
+//
+// The gateway authenticates the caller and then sends, on the upstream request,
+//   X-Dts-Principal, X-Dts-Tenant, X-Dts-Groups, X-Request-Id  and
+//   X-Dts-Signature: t=<unix seconds>,v1=<64 lowercase hex>
+// where v1 = HMAC-SHA256(DTS_INTERNAL_KEY, canonical) and canonical is the newline-joined
+//   "dts-internal-v1", method, path, principal, tenant, groups, request id, t
+// (a newline inside any field makes signing fail, so fields cannot be shifted into each
+// other). A service verifies with `verify`: the timestamp must be within `max_age` of its
+// clock (both directions, so a skewed clock cannot mint far-future signatures), and the MAC
+// is compared in constant time.
+//
+// Replay: within max_age the same request (same method, path, principal, request id) can be
+// replayed by whoever captured it on the private network; it cannot be altered. Services that
+// need exactly-once use Idempotency-Key or the request id. The key never leaves the process
+// and is never logged (config::Reader hides *_KEY values).
+//
+// Thread-safety: an InternalSigner is immutable after create() and may be shared.
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "common/config.hpp"
+#include "common/http/message.hpp"
+#include "common/result.hpp"
+
+namespace dts::internal_auth {
+
+inline constexpr std::string_view kSignatureHeader = "X-Dts-Signature";
+inline constexpr std::string_view kPrincipalHeader = "X-Dts-Principal";
+inline constexpr std::string_view kTenantHeader = "X-Dts-Tenant";
+inline constexpr std::string_view kGroupsHeader = "X-Dts-Groups";
+inline constexpr std::string_view kRequestIdHeader = "X-Request-Id";
+// Shortest key accepted (bytes): the HMAC-SHA256 block security level.
+inline constexpr size_t kMinKeyBytes = 32;
+
+// What the signature covers.
+struct SignedFields {
+  std::string_view method;
+  std::string_view path;  // as sent upstream (the query string is not covered)
+  std::string_view principal;
+  std::string_view tenant;
+  std::string_view groups;  // the X-Dts-Groups header value as sent
+  std::string_view request_id;
+};
+
+using SystemTime = std::chrono::system_clock::time_point;
+
+class InternalSigner {
+ public:
+  // InvalidArgument if the key is shorter than kMinKeyBytes.
+  static Result<InternalSigner> create(std::string key);
+
+  // The X-Dts-Signature value for `fields` at `now`. InvalidArgument if a field contains a
+  // CR, LF or NUL (it could not travel in a header anyway).
+  Result<std::string> sign(const SignedFields& fields, SystemTime now) const;
+
+  // OK if `header` is a well-formed signature of `fields` made within `max_age` of `now`.
+  // Unauthenticated otherwise, with a message naming the reason (safe to log).
+  Status verify(const SignedFields& fields, std::string_view header, SystemTime now,
+                std::chrono::seconds max_age = std::chrono::seconds(60)) const;
+
+  // Verifies a request received by a service: reads the X-Dts-* headers, X-Request-Id,
+  // method and path from `request`.
+  Status verify_request(const http::Request& request, SystemTime now,
+                        std::chrono::seconds max_age = std::chrono::seconds(60)) const;
+
+ private:
+  explicit InternalSigner(std::string key) : key_(std::move(key)) {}
+  std::string mac_hex(const SignedFields& fields, int64_t unix_seconds) const;
+
+  std::string key_;
+};
+
+// The signer configured by DTS_INTERNAL_KEY (recorded as a config error when set but too
+// short); nullopt-like empty Result when unset is reported as kNotFound so callers can decide
+// whether the key is mandatory for them.
+Result<InternalSigner> signer_from_env(config::Reader& reader);
+
+}  // namespace dts::internal_auth
