@@ -9,6 +9,7 @@ package dts.authz_test
 import rego.v1
 
 import data.dts.authz
+import data.dts.rbac
 
 all_roles := {"admin", "member", "viewer", "billing"}
 
@@ -139,16 +140,15 @@ test_public_routes_anonymous if {
 }
 
 # Every route of the data appears in the matrix (by matching one concrete path).
-unlisted_routes contains r.path if {
-	some r in data.dts.routes
+unlisted_routes contains key if {
+	some key, r in data.dts.routes
 	r.access == "tenant"
-	not listed(r)
+	not listed(key)
 }
 
-listed(r) if {
+listed(key) if {
 	some c in tenant_matrix
-	c.method == r.method
-	authz.route == r with input as req(c.method, c.path, [], "acme")
+	rbac.route_key == key with input as req(c.method, c.path, [], "acme")
 }
 
 test_every_route_is_in_the_matrix if {
@@ -191,6 +191,20 @@ test_unknown_routes_and_methods_denied if {
 		not authz.allow with input as req(c.method, c.path, groups, "acme")
 	}
 	authz.reason == "no such route" with input as req("GET", "/api/unknown", groups, "acme")
+}
+
+test_trailing_slash_and_exact_keys if {
+	groups := ["tenant:acme:viewer"]
+	authz.allow with input as req("GET", "/api/core/datasets/", groups, "acme")
+	rbac.route_key == "GET /api/core/datasets" with input as req("GET", "/api/core/datasets", groups, "acme")
+	rbac.route_key == "GET /api/core/datasets/{id}" with input as req("GET", "/api/core/datasets/d-9", groups, "acme")
+	rbac.route_key == "* /auth/**" with input as anonymous("DELETE", "/auth/x/y/z")
+}
+
+test_ambiguous_route_table_denies if {
+	routes := object.union(data.dts.routes, {"GET /api/core/datasets/{other}": {"access": "public"}})
+	not authz.allow with input as anonymous("GET", "/api/core/datasets/d-1") with data.dts.routes as routes
+	authz.reason == "ambiguous route table" with input as anonymous("GET", "/api/core/datasets/d-1") with data.dts.routes as routes
 }
 
 test_reasons if {
