@@ -72,15 +72,17 @@ Result<InternalSigner> InternalSigner::create(std::string key) {
     return invalid_argument("internal signing key must be at least " +
                             std::to_string(kMinKeyBytes) + " bytes");
   }
-  return InternalSigner(std::move(key));
+  InternalSigner signer(key);
+  OPENSSL_cleanse(key.data(), key.size());
+  return signer;
 }
 
 std::string InternalSigner::mac_hex(const SignedFields& f, int64_t unix_seconds) const {
   std::string canonical;
-  canonical.reserve(64 + f.method.size() + f.path.size() + f.principal.size() +
-                    f.tenant.size() + f.groups.size() + f.request_id.size());
-  for (std::string_view part : {kContext, f.method, f.path, f.principal, f.tenant, f.groups,
-                                f.request_id}) {
+  canonical.reserve(64 + f.method.size() + f.path.size() + f.principal.size() + f.tenant.size() +
+                    f.groups.size() + f.request_id.size());
+  for (std::string_view part :
+       {kContext, f.method, f.path, f.principal, f.tenant, f.groups, f.request_id}) {
     canonical.append(part);
     canonical.push_back('\n');
   }
@@ -105,8 +107,8 @@ Result<std::string> InternalSigner::sign(const SignedFields& fields, SystemTime 
   return "t=" + std::to_string(t) + ",v1=" + mac_hex(fields, t);
 }
 
-Status InternalSigner::verify(const SignedFields& fields, std::string_view header,
-                              SystemTime now, std::chrono::seconds max_age) const {
+Status InternalSigner::verify(const SignedFields& fields, std::string_view header, SystemTime now,
+                              std::chrono::seconds max_age) const {
   ParsedHeader parsed;
   if (header.empty()) {
     return unauthenticated("internal signature missing");
@@ -117,8 +119,7 @@ Status InternalSigner::verify(const SignedFields& fields, std::string_view heade
   if (!all_safe(fields)) {
     return unauthenticated("internal signature: field contains CR, LF or NUL");
   }
-  int64_t now_s =
-      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   int64_t age = now_s - parsed.t;
   if (age > max_age.count() || -age > max_age.count()) {
     return unauthenticated("internal signature outside the accepted time window");

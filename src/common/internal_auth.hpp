@@ -22,6 +22,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/config.hpp"
 #include "common/http/message.hpp"
@@ -69,10 +70,12 @@ class InternalSigner {
                         std::chrono::seconds max_age = std::chrono::seconds(60)) const;
 
  private:
-  explicit InternalSigner(std::string key) : key_(std::move(key)) {}
+  explicit InternalSigner(std::string_view key) : key_(key.begin(), key.end()) {}
   std::string mac_hex(const SignedFields& fields, int64_t unix_seconds) const;
 
-  std::string key_;
+  // A vector rather than a std::string: GCC 12 reports a false -Warray-bounds on moving a
+  // small-string-optimised member through Result's variant at -O2.
+  std::vector<unsigned char> key_;
 };
 
 // The signer configured by DTS_INTERNAL_KEY (recorded as a config error when set but too

@@ -99,8 +99,8 @@ TEST(InternalAuth, WrongKeyAndMalformedHeaders) {
   for (std::string bad :
        {std::string(), std::string("garbage"), std::string("t=,v1=") + std::string(64, 'a'),
         std::string("t=500,v1=") + std::string(63, 'a'), std::string("t=500;v1=abc"),
-        std::string("t=-5,v1=") + std::string(64, 'a'), std::string("t=500,v2=") + std::string(64, 'a'),
-        sig + "0", std::string(4096, 't')}) {
+        std::string("t=-5,v1=") + std::string(64, 'a'),
+        std::string("t=500,v2=") + std::string(64, 'a'), sig + "0", std::string(4096, 't')}) {
     auto st = signer.verify(sample(), bad, at(500));
     EXPECT_FALSE(st.ok()) << bad;
   }
@@ -133,14 +133,15 @@ TEST(InternalAuth, FromEnv) {
     EXPECT_TRUE(r.finish().ok());
   }
   {
-    config::Reader r(config::Env({{"DTS_INTERNAL_KEY", "short"}}));
+    config::Reader r(
+        config::Env(std::map<std::string, std::string>{{"DTS_INTERNAL_KEY", "short"}}));
     EXPECT_FALSE(signer_from_env(r).ok());
     auto st = r.finish();
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.error().message().find("short"), std::string::npos) << "key leaked";
   }
   {
-    config::Reader r(config::Env({{"DTS_INTERNAL_KEY", kKey}}));
+    config::Reader r(config::Env(std::map<std::string, std::string>{{"DTS_INTERNAL_KEY", kKey}}));
     EXPECT_TRUE(signer_from_env(r).ok());
   }
 }

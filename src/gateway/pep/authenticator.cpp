@@ -97,8 +97,8 @@ asio::awaitable<bool> Authenticator::fetch(const Issuer& issuer) {
   if (!response.ok() || response->status != 200) {
     keys_.refresh_failed(iss, now);
     metrics_->jwks_fetch(false);
-    std::string why = response.ok() ? "status " + std::to_string(response->status)
-                                    : response.error().to_string();
+    std::string why =
+        response.ok() ? "status " + std::to_string(response->status) : response.error().to_string();
     log::warn("JWKS fetch failed; the previous keys stay in use",
               {{"issuer", iss}, {"url", url}, {"error", why}});
     co_return false;
@@ -143,15 +143,13 @@ asio::awaitable<bool> Authenticator::refresh_for_unknown_kid(const Issuer& issue
 void Authenticator::maybe_refresh_in_background(const Issuer& issuer) {
   const std::string& iss = issuer.config.issuer;
   auto now = SteadyClock::now();
-  if (!keys_.state(iss).has_keys ||
-      !keys_.begin_refresh(iss, jwt::RefreshReason::kPeriodic, now)) {
+  if (!keys_.state(iss).has_keys || !keys_.begin_refresh(iss, jwt::RefreshReason::kPeriodic, now)) {
     return;
   }
   auto self = shared_from_this();
   const Issuer* target = &issuer;  // issuers_ is immutable: the pointer stays valid
   asio::co_spawn(
-      executor_,
-      [self, target]() -> asio::awaitable<void> { co_await self->fetch(*target); },
+      executor_, [self, target]() -> asio::awaitable<void> { co_await self->fetch(*target); },
       asio::detached);
 }
 

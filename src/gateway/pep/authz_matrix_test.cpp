@@ -57,11 +57,26 @@ const std::vector<Row>& tenant_routes() {
 
 const std::vector<std::string> kRoles = {"admin", "member", "viewer", "billing"};
 
+// One enforcer for the suite (the tests only read it): loading the platform bundle runs its
+// Rego test matrix, which is worth doing once, not per test.
 class AuthzMatrix : public ::testing::Test {
  protected:
-  void SetUp() override {
-    enforcer_ = Enforcer::create(idp_.config(platform_policies()), ioc_.get_executor()).value();
+  struct Shared {
+    asio::io_context ioc;
+    Idp idp;
+    std::unique_ptr<Enforcer> enforcer;
+  };
+  static void SetUpTestSuite() {
+    shared_ = new Shared();
+    shared_->enforcer =
+        Enforcer::create(shared_->idp.config(platform_policies()), shared_->ioc.get_executor())
+            .value();
   }
+  static void TearDownTestSuite() {
+    delete shared_;
+    shared_ = nullptr;
+  }
+
   Decision call(const std::string& method, const std::string& path, const std::string& token,
                 const std::string& tenant_header = "") {
     Req r;
@@ -72,9 +87,10 @@ class AuthzMatrix : public ::testing::Test {
     return enforce(ioc_, *enforcer_, r);
   }
 
-  asio::io_context ioc_;
-  Idp idp_;
-  std::unique_ptr<Enforcer> enforcer_;
+  static inline Shared* shared_ = nullptr;
+  asio::io_context& ioc_ = shared_->ioc;
+  Idp& idp_ = shared_->idp;
+  std::unique_ptr<Enforcer>& enforcer_ = shared_->enforcer;
 };
 
 TEST_F(AuthzMatrix, EveryTenantRouteByRoleAndTenant) {
@@ -133,8 +149,8 @@ TEST_F(AuthzMatrix, SeveralTenantsNeedTheHeader) {
   EXPECT_TRUE(call("DELETE", "/api/core/datasets/d-1", t, "acme").allow);
   EXPECT_FALSE(call("DELETE", "/api/core/datasets/d-1", t, "globex").allow);
   EXPECT_TRUE(call("GET", "/api/core/datasets/d-1", t, "globex").allow);
-  for (const std::string& bad : std::vector<std::string>{"acme corp", "a/b", std::string(65, 'a'),
-                                                           "acme\x01", "\xc3\xa9"}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"acme corp", "a/b", std::string(65, 'a'), "acme\x01", "\xc3\xa9"}) {
     Decision d = call("GET", "/api/core/datasets", t, bad);
     EXPECT_EQ(d.status, 400) << bad;
     EXPECT_EQ(d.reason, "bad_tenant");
@@ -180,8 +196,7 @@ TEST_F(AuthzMatrix, DeniedDecisionsRenderProblemJson) {
   Decision f = call("POST", "/api/secrets", idp_.token_for({"tenant:acme:viewer"}));
   http::Response forbidden = to_response(f, "req-1234567890");
   EXPECT_EQ(forbidden.status, 403u);
-  EXPECT_NE(forbidden.body.find("no role in tenant acme grants secrets:create"),
-            std::string::npos)
+  EXPECT_NE(forbidden.body.find("no role in tenant acme grants secrets:create"), std::string::npos)
       << forbidden.body;
 }
 

@@ -11,8 +11,7 @@ namespace {
 bool is_loopback_url(std::string_view url) {
   for (std::string_view prefix : {"http://127.0.0.1", "http://localhost", "http://[::1]"}) {
     if (url.substr(0, prefix.size()) == prefix &&
-        (url.size() == prefix.size() || url[prefix.size()] == ':' ||
-         url[prefix.size()] == '/')) {
+        (url.size() == prefix.size() || url[prefix.size()] == ':' || url[prefix.size()] == '/')) {
       return true;
     }
   }
@@ -57,8 +56,8 @@ EnforcerConfig read_enforcer_config(config::Reader& r) {
   for (size_t i = 0; i < issuers.size(); ++i) {
     IssuerConfig ic;
     ic.issuer = issuers[i];
-    ic.jwks_url = i < jwks.size() ? jwks[i]
-                                  : strip_trailing_slash(issuers[i]) + "/.well-known/jwks.json";
+    ic.jwks_url =
+        i < jwks.size() ? jwks[i] : strip_trailing_slash(issuers[i]) + "/.well-known/jwks.json";
     if (ic.jwks_url.rfind("http://", 0) != 0) {
       // The kit's client speaks plain HTTP only; a Cognito pool's https JWKS is reached
       // through a local forward proxy or sidecar (documented in README.md).

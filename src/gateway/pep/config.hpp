@@ -49,7 +49,7 @@ struct EnforcerConfig {
   // Authorization: a local bundle directory (hot-reloaded) or a remote PDP.
   std::string policy_bundle = "policies";  // used when policy_url is empty
   std::chrono::milliseconds policy_poll{500};
-  std::string policy_url;                  // e.g. http://127.0.0.1:8181 (OPA REST API)
+  std::string policy_url;                   // e.g. http://127.0.0.1:8181 (OPA REST API)
   std::string decision_path = "dts/authz";  // data path of the decision document
   std::chrono::milliseconds policy_timeout{1'000};
   // Request headers copied into input.headers (lower-cased names).

@@ -116,9 +116,8 @@ Decision Enforcer::deny(int status, std::string reason, std::string detail) cons
   return d;
 }
 
-void Enforcer::add_identity_headers(Decision& d, const std::string& groups,
-                                    std::string_view method, std::string_view path,
-                                    std::string_view request_id) const {
+void Enforcer::add_identity_headers(Decision& d, const std::string& groups, std::string_view method,
+                                    std::string_view path, std::string_view request_id) const {
   d.upstream_headers.emplace_back(internal_auth::kPrincipalHeader, d.principal);
   d.upstream_headers.emplace_back(internal_auth::kTenantHeader, d.tenant);
   d.upstream_headers.emplace_back(internal_auth::kGroupsHeader, groups);
@@ -207,8 +206,7 @@ asio::awaitable<Decision> Enforcer::enforce(const RequestView& request) const {
   int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-  rego::Value input =
-      build_input(request, principal.get(), tenant, config_.input_headers, now_ns);
+  rego::Value input = build_input(request, principal.get(), tenant, config_.input_headers, now_ns);
   auto started = SteadyClock::now();
   PolicyDecision pd = co_await policy_->decide(std::move(input));
   metrics_->policy_latency(std::chrono::duration<double>(SteadyClock::now() - started).count());

@@ -51,14 +51,14 @@ class RateLimiter;
 
 struct Decision {
   bool allow = false;
-  int status = 200;     // 200 when allowed; 400/401/403/429/503 when not
-  std::string reason;   // fixed code: "allowed", "invalid_token", "unauthenticated",
-                        // "forbidden", "rate_limited_ip", "rate_limited_principal",
-                        // "bad_tenant", "policy_unavailable"
-  std::string detail;   // human-readable, safe to send (problem+json "detail")
+  int status = 200;    // 200 when allowed; 400/401/403/429/503 when not
+  std::string reason;  // fixed code: "allowed", "invalid_token", "unauthenticated",
+                       // "forbidden", "rate_limited_ip", "rate_limited_principal",
+                       // "bad_tenant", "policy_unavailable"
+  std::string detail;  // human-readable, safe to send (problem+json "detail")
   std::vector<std::pair<std::string, std::string>> upstream_headers;  // on allow
-  std::string www_authenticate;  // on 401
-  int retry_after_s = 0;         // on 429
+  std::string www_authenticate;                                       // on 401
+  int retry_after_s = 0;                                              // on 429
   // For the access log.
   std::string principal;
   std::string tenant;

@@ -190,7 +190,8 @@ TEST_F(EnforcerTest, RemotePdpOverOpaRestApi) {
 }
 
 TEST_F(EnforcerTest, PrincipalRateLimit) {
-  EnforcerConfig c = idp_.config(platform_policies());
+  AuthenticatedOnlyBundle bundle;
+  EnforcerConfig c = idp_.config(bundle.path());
   c.principal_limit = RateLimit{1, 3, 1000};
   auto e = Enforcer::create(c, ioc_.get_executor()).value();
   std::string alice = idp_.token_for({"tenant:acme:viewer"});
@@ -211,7 +212,8 @@ TEST_F(EnforcerTest, PrincipalRateLimit) {
 }
 
 TEST_F(EnforcerTest, IpRateLimitComesBeforeTokenChecks) {
-  EnforcerConfig c = idp_.config(platform_policies());
+  AuthenticatedOnlyBundle bundle;
+  EnforcerConfig c = idp_.config(bundle.path());
   c.ip_limit = RateLimit{1, 2, 1000};
   metrics::Registry registry;
   auto e = Enforcer::create(c, ioc_.get_executor(), &registry).value();
@@ -239,7 +241,7 @@ TEST_F(EnforcerTest, ConfigFromEnvironment) {
     EXPECT_FALSE(c.signer.has_value());
   }
   {
-    config::Reader r(config::Env({
+    config::Reader r(config::Env(std::map<std::string, std::string>{
         {"GATEWAY_JWT_ISSUERS", "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc"},
         {"GATEWAY_JWKS_URLS", "http://jwks-proxy.internal/eu-west-1_abc/jwks.json"},
     }));
@@ -249,7 +251,7 @@ TEST_F(EnforcerTest, ConfigFromEnvironment) {
               std::string::npos);
   }
   {
-    config::Reader r(config::Env({
+    config::Reader r(config::Env(std::map<std::string, std::string>{
         {"GATEWAY_JWT_ISSUERS", "http://a,http://b"},
         {"GATEWAY_JWKS_URLS", "http://a/jwks"},
         {"GATEWAY_JWT_CLIENT_IDS", "c1,c2"},
@@ -264,7 +266,7 @@ TEST_F(EnforcerTest, ConfigFromEnvironment) {
     EXPECT_NE(st.error().message().find("GATEWAY_RATE_LIMIT_IP_RPS"), std::string::npos);
   }
   {
-    config::Reader r(config::Env({
+    config::Reader r(config::Env(std::map<std::string, std::string>{
         {"GATEWAY_JWT_ISSUERS", "http://a,http://b"},
         {"GATEWAY_JWT_CLIENT_IDS", "c1,c2"},
         {"DTS_INTERNAL_KEY", std::string(32, 'k')},

@@ -17,9 +17,8 @@ const std::vector<std::string> kAdmin = {"tenant:acme:admin"};
 class JwtAttack : public ::testing::Test {
  protected:
   void SetUp() override {
-    enforcer_ = Enforcer::create(idp_.config(platform_policies()), ioc_.get_executor(),
-                                 &registry_)
-                    .value();
+    enforcer_ =
+        Enforcer::create(idp_.config(bundle_.path()), ioc_.get_executor(), &registry_).value();
   }
 
   Decision with_token(const std::string& token) {
@@ -45,13 +44,14 @@ class JwtAttack : public ::testing::Test {
 
   double metric(const std::string& needle) {
     std::string text = registry_.render();
-    auto pos = text.find(needle + " ");
+    auto pos = text.find("\n" + needle + " ");  // a sample line, not "# HELP name ..."
     if (pos == std::string::npos) return -1;
-    return std::stod(text.substr(pos + needle.size() + 1));
+    return std::stod(text.substr(pos + needle.size() + 2));
   }
 
   asio::io_context ioc_;
   Idp idp_;
+  AuthenticatedOnlyBundle bundle_;
   metrics::Registry registry_;
   std::unique_ptr<Enforcer> enforcer_;
 };
@@ -84,13 +84,11 @@ TEST_F(JwtAttack, Hs256SignedWithTheRsaPublicKey) {
   jwt::Key hmac = jwt::Key::from_secret(pem);
   std::string payload = json::serialize(idp_.access_claims(kAdmin));
   std::string forged =
-      jwt::sign_compact_raw(R"({"alg":"HS256","typ":"JWT","kid":"rsa-1"})", payload, hmac)
-          .value();
+      jwt::sign_compact_raw(R"({"alg":"HS256","typ":"JWT","kid":"rsa-1"})", payload, hmac).value();
   expect_invalid_token(forged, "HS256 with the RSA public key as secret");
   // Also with the JWK's modulus bytes as the secret.
   jwt::Key hmac2 = jwt::Key::from_secret(jwt::base64url_encode(pem));
-  forged =
-      jwt::sign_compact_raw(R"({"alg":"HS256","kid":"rsa-1"})", payload, hmac2).value();
+  forged = jwt::sign_compact_raw(R"({"alg":"HS256","kid":"rsa-1"})", payload, hmac2).value();
   expect_invalid_token(forged, "HS256 with an encoding of the public key");
 }
 
@@ -103,9 +101,9 @@ TEST_F(JwtAttack, UnknownKidIsRefusedAndRefetchIsRateLimited) {
   EXPECT_GE(after_first, 1);
   for (int i = 0; i < 20; ++i) {
     std::string kid = "nobody-" + std::to_string(i);
-    std::string t = jwt::sign_compact_raw(R"({"alg":"RS256","kid":")" + kid + "\"}", payload,
-                                          attacker_key())
-                        .value();
+    std::string t =
+        jwt::sign_compact_raw(R"({"alg":"RS256","kid":")" + kid + "\"}", payload, attacker_key())
+            .value();
     expect_invalid_token(t, "unknown kid " + kid);
   }
   EXPECT_EQ(idp_.fetches(), after_first) << "a flood of unknown kids must not refetch the JWKS";
@@ -121,8 +119,8 @@ TEST_F(JwtAttack, RealKeyUnderUnknownKidIsRefused) {
 
 TEST_F(JwtAttack, AbsentKid) {
   std::string payload = json::serialize(idp_.access_claims(kAdmin));
-  std::string t = jwt::sign_compact_raw(R"({"alg":"RS256","typ":"JWT"})", payload, rsa_key())
-                      .value();
+  std::string t =
+      jwt::sign_compact_raw(R"({"alg":"RS256","typ":"JWT"})", payload, rsa_key()).value();
   expect_invalid_token(t, "no kid, real key");
   t = jwt::sign_compact_raw(R"({"alg":"RS256","kid":""})", payload, rsa_key()).value();
   expect_invalid_token(t, "empty kid");
@@ -132,9 +130,10 @@ TEST_F(JwtAttack, AbsentKid) {
 
 TEST_F(JwtAttack, KidPathAndInjectionTricks) {
   std::string payload = json::serialize(idp_.access_claims(kAdmin));
-  for (std::string kid : std::vector<std::string>{"../../../../../../dev/null", "/etc/passwd", "rsa-1/../rsa-1",
-                          "..\\\\rsa-1", "rsa-1%00", "rsa-1\\u0000", "' OR '1'='1",
-                          "http://127.0.0.1:1/jwks.json", "rsa-1 ", " rsa-1", "RSA-1"}) {
+  for (std::string kid :
+       std::vector<std::string>{"../../../../../../dev/null", "/etc/passwd", "rsa-1/../rsa-1",
+                                "..\\\\rsa-1", "rsa-1%00", "rsa-1\\u0000", "' OR '1'='1",
+                                "http://127.0.0.1:1/jwks.json", "rsa-1 ", " rsa-1", "RSA-1"}) {
     std::string header = R"({"alg":"RS256","kid":")" + kid + "\"}";
     expect_invalid_token(jwt::sign_compact_raw(header, payload, attacker_key()).value(),
                          "attacker key, kid " + kid);
@@ -259,8 +258,8 @@ TEST_F(JwtAttack, TruncatedOrMalformedSignature) {
 
 TEST_F(JwtAttack, UnknownCritHeader) {
   json::object c = idp_.access_claims(kAdmin);
-  std::string t = idp_.token(c, jwt::Alg::kRS256,
-                             {{"crit", json::array{"exp-ext"}}, {"exp-ext", true}});
+  std::string t =
+      idp_.token(c, jwt::Alg::kRS256, {{"crit", json::array{"exp-ext"}}, {"exp-ext", true}});
   expect_invalid_token(t, "unknown crit extension");
   t = idp_.token(c, jwt::Alg::kRS256, {{"crit", json::array{}}});
   expect_invalid_token(t, "empty crit");
@@ -308,21 +307,21 @@ TEST_F(JwtAttack, VerifiedTokensAreCachedAndCounted) {
 
 TEST_F(JwtAttack, KeyRotationPicksUpTheNewKid) {
   // No minimum interval between refetches here (the flood test covers that limit).
-  EnforcerConfig c = idp_.config(platform_policies());
+  EnforcerConfig c = idp_.config(bundle_.path());
   c.jwks_policy.min_refresh_interval = std::chrono::seconds(0);
   enforcer_ = Enforcer::create(c, ioc_.get_executor()).value();
-  EXPECT_TRUE(with_token(idp_.token_for(kAdmin)).allow);  // keys cached now
-  auto rotated = jwt::Key::generate(jwt::KeySpec::kRsa2048).value();
-  rotated.set_kid("rsa-2");
+  EXPECT_TRUE(with_token(idp_.token_for(kAdmin)).allow);             // keys cached now
+  auto rotated = jwt::Key::generate(jwt::KeySpec::kEcP256).value();  // fast to generate
+  rotated.set_kid("ec-2");
   idp_.add_key(rotated);
-  std::string t = jwt::sign_jwt(jwt::Alg::kRS256, rotated, idp_.access_claims(kAdmin)).value();
+  std::string t = jwt::sign_jwt(jwt::Alg::kES256, rotated, idp_.access_claims(kAdmin)).value();
   Decision d = with_token(t);
   EXPECT_TRUE(d.allow) << "an unknown kid triggers one JWKS refetch: " << d.detail;
   EXPECT_EQ(idp_.fetches(), 2);
 }
 
 TEST_F(JwtAttack, JwksUnreachableRefusesWithoutCrashing) {
-  EnforcerConfig c = idp_.config(platform_policies());
+  EnforcerConfig c = idp_.config(bundle_.path());
   c.issuers[0].jwks_url = "http://127.0.0.1:1/jwks.json";
   c.jwks_timeout = std::chrono::milliseconds(300);
   auto e = Enforcer::create(c, ioc_.get_executor()).value();

@@ -29,8 +29,7 @@ PepMetrics::PepMetrics(metrics::Registry& registry)
       jwks_ok_(registry.counter(kJwks, kJwksHelp, {{"result", "ok"}})),
       jwks_error_(registry.counter(kJwks, kJwksHelp, {{"result", "error"}})),
       policy_latency_(registry.histogram("gateway_policy_decision_duration_seconds",
-                                         "Time to obtain a policy decision", {},
-                                         policy_buckets())),
+                                         "Time to obtain a policy decision", {}, policy_buckets())),
       allow_(registry.counter(kDecisions, kDecisionsHelp, {{"decision", "allow"}})),
       deny_(registry.counter(kDecisions, kDecisionsHelp, {{"decision", "deny"}})) {}
 

@@ -14,8 +14,8 @@ constexpr size_t kMaxHeaders = 16;
 constexpr size_t kMaxHeaderValueBytes = 1024;
 
 bool token_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '_';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_';
 }
 
 // A header the policy may add: a plain name, a value without control characters, and never
@@ -31,14 +31,13 @@ bool acceptable_header(const std::string& name, const std::string& value) {
     if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) return false;
   }
   std::string lower;
-  for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : name)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   return lower.rfind("x-dts-", 0) != 0 && lower != "authorization" && lower != "host" &&
          lower != "connection" && lower != "transfer-encoding" && lower != "content-length";
 }
 
-const Value* member(const Value& obj, const char* name) {
-  return obj.find(Value::string(name));
-}
+const Value* member(const Value& obj, const char* name) { return obj.find(Value::string(name)); }
 
 PolicyDecision error_decision(std::string reason) {
   PolicyDecision d;
@@ -84,8 +83,7 @@ PolicyDecision parse_decision(const Value& doc) {
 }
 
 PolicyDecider::PolicyDecider(const EnforcerConfig& config, asio::any_io_executor executor)
-    : path_(policy::pdp::split_doc_path(config.decision_path)),
-      timeout_(config.policy_timeout) {
+    : path_(policy::pdp::split_doc_path(config.decision_path)), timeout_(config.policy_timeout) {
   if (!config.policy_url.empty()) {
     std::string path;
     for (const auto& seg : path_) path += "/" + http::percent_encode(seg);
@@ -165,8 +163,7 @@ asio::awaitable<PolicyDecision> PolicyDecider::decide(Value input) const {
   }
   if (response->status != 200) {
     log::error("remote PDP error", {{"url", url}, {"status", response->status}});
-    co_return error_decision("policy decision point answered " +
-                             std::to_string(response->status));
+    co_return error_decision("policy decision point answered " + std::to_string(response->status));
   }
   auto doc = Value::from_json(response->body);
   if (!doc.ok() || !doc->is_object()) {

@@ -90,9 +90,8 @@ rego::Array path_segments(std::string_view path) {
   return out;
 }
 
-Value build_input(const RequestView& request, const Principal* principal,
-                  const std::string& tenant, const std::vector<std::string>& input_headers,
-                  int64_t time_ns) {
+Value build_input(const RequestView& request, const Principal* principal, const std::string& tenant,
+                  const std::vector<std::string>& input_headers, int64_t time_ns) {
   rego::Object in;
   in[str("method")] = str(request.method);
   in[str("path")] = str(request.path);

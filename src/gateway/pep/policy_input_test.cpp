@@ -57,8 +57,7 @@ TEST(PolicyInput, DocumentShape) {
   Value in = build_input(v, &p, "acme", {"x-tenant-id", "user-agent", "authorization-not"}, 42);
   std::string text = in.to_json();
   EXPECT_NE(text.find(R"("segments":["api","core","jobs"])"), std::string::npos) << text;
-  EXPECT_NE(text.find(R"("headers":{"user-agent":"test","x-tenant-id":"acme"})"),
-            std::string::npos)
+  EXPECT_NE(text.find(R"("headers":{"user-agent":"test","x-tenant-id":"acme"})"), std::string::npos)
       << text;
   EXPECT_EQ(text.find("secret"), std::string::npos) << "the token never enters the input";
   EXPECT_NE(text.find(R"("authenticated":true)"), std::string::npos);

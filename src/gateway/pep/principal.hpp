@@ -12,10 +12,10 @@ namespace dts::gateway::pep {
 
 struct Principal {
   std::string issuer;
-  std::string subject;    // "sub": the stable principal id
-  std::string username;   // "username" (access token) or "cognito:username"
-  std::string client_id;  // "client_id" (access token) or "aud"
-  std::string token_use;  // "access"
+  std::string subject;              // "sub": the stable principal id
+  std::string username;             // "username" (access token) or "cognito:username"
+  std::string client_id;            // "client_id" (access token) or "aud"
+  std::string token_use;            // "access"
   std::vector<std::string> scopes;  // "scope" split on spaces
   std::vector<std::string> groups;  // "cognito:groups"
   std::string alg;

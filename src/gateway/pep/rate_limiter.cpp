@@ -31,8 +31,7 @@ RateDecision RateLimiter::take(std::string_view key, Clock::time_point now) {
       shard.order.pop_back();
     }
     shard.order.push_front(k);
-    it = shard.buckets.emplace(std::move(k), Bucket{limit_.burst, now, shard.order.begin()})
-             .first;
+    it = shard.buckets.emplace(std::move(k), Bucket{limit_.burst, now, shard.order.begin()}).first;
   } else {
     shard.order.splice(shard.order.begin(), shard.order, it->second.lru);
   }

@@ -22,6 +22,7 @@
 #include "jwt/jws.hpp"
 #include "jwt/key.hpp"
 #include "jwt/key_set.hpp"
+#include "policy/pdp/test_harness.hpp"
 
 namespace dts::gateway::pep::testing {
 
@@ -98,11 +99,16 @@ class Idp {
     int64_t now = unix_now();
     json::array g;
     for (const auto& s : groups) g.emplace_back(s);
-    return json::object{{"iss", issuer_},       {"sub", "user-1"},
-                        {"client_id", kClientId}, {"token_use", "access"},
-                        {"scope", "openid profile"}, {"username", "alice"},
-                        {"iat", now},            {"exp", now + 600},
-                        {"jti", "j-1"},          {"cognito:groups", g}};
+    return json::object{{"iss", issuer_},
+                        {"sub", "user-1"},
+                        {"client_id", kClientId},
+                        {"token_use", "access"},
+                        {"scope", "openid profile"},
+                        {"username", "alice"},
+                        {"iat", now},
+                        {"exp", now + 600},
+                        {"jti", "j-1"},
+                        {"cognito:groups", g}};
   }
 
   std::string token(const json::object& claims, jwt::Alg alg = jwt::Alg::kRS256,
@@ -139,6 +145,21 @@ class Idp {
 };
 
 inline std::string platform_policies() { return std::string(DTS_SOURCE_DIR) + "/policies"; }
+
+// A one-rule bundle (any authenticated caller may do anything) for tests about tokens: it
+// loads in a fraction of the platform bundle's time, whose own Rego tests run at activation.
+class AuthenticatedOnlyBundle {
+ public:
+  AuthenticatedOnlyBundle() {
+    dir_.write("dts/authz.rego",
+               "package dts.authz\n\nimport rego.v1\n\ndefault allow := false\n\n"
+               "allow if input.authenticated\n");
+  }
+  std::string path() const { return dir_.path().string(); }
+
+ private:
+  policy::pdp::testing::TempDir dir_;
+};
 
 // A request to enforce; owns its strings so views stay valid.
 struct Req {
