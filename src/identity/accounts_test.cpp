@@ -277,6 +277,36 @@ TEST(Accounts, CodesExpireAndAreAttemptLimited) {
   });
 }
 
+TEST(Accounts, JanitorPurgesExpiredRows) {
+  std::string db = migrated_database();
+  pg::block_on([&](pg::Executor ex) -> pg::Awaitable<void> {
+    Env env(ex, db);
+    auto client = co_await spa(env);
+    CO_ASSERT_OK(client);
+    auto up = co_await env.accounts().sign_up(*client, "tidy", "Passw0rd!", email("t@example.com"));
+    CO_ASSERT_OK(up);
+    std::string user_id = up->first.id;
+    std::string hash = "h1";
+    std::string client_id = client->id;
+    std::string name = "NEW_PASSWORD_REQUIRED";
+    CO_ASSERT_OK(co_await env.store().create_challenge(hash, user_id, client_id, name, 0));
+    std::string purpose = "forgot_password";
+    std::string code_hash = "x";
+    CO_ASSERT_OK(co_await env.store().put_code(user_id, purpose, code_hash, 0));
+    co_await sleep_for(20ms);
+    auto purged = co_await env.store().purge_expired();
+    CO_ASSERT_OK(purged);
+    EXPECT_EQ(*purged, 2);  // the challenge and the forgot-password code; the sign-up code lives
+    auto taken = co_await env.store().take_challenge(hash);
+    CO_ASSERT_OK(taken);
+    EXPECT_FALSE(taken->has_value());
+    std::string live = "confirm_sign_up";
+    auto code = co_await env.store().get_code(user_id, live);
+    CO_ASSERT_OK(code);
+    EXPECT_TRUE(code->has_value());
+  });
+}
+
 TEST(Accounts, ForgotPasswordCodeIsSingleUseAndEndsSessions) {
   std::string db = migrated_database();
   pg::block_on([&](pg::Executor ex) -> pg::Awaitable<void> {

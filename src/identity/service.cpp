@@ -24,6 +24,7 @@
 #include "identity/codes.hpp"
 #include "identity/cognito/api.hpp"
 #include "identity/config.hpp"
+#include "identity/janitor.hpp"
 #include "identity/password_worker.hpp"
 #include "identity/store.hpp"
 #include "identity/token_issuer.hpp"
@@ -190,6 +191,8 @@ int run() {
       co_return ok_status();
     });
     boost::asio::co_spawn(ctx.server.executor(), bootstrap_at_start(rt, config),
+                          boost::asio::detached);
+    boost::asio::co_spawn(ctx.server.executor(), run_janitor(*rt.store, std::chrono::minutes(10)),
                           boost::asio::detached);
     log::info("identity configured", {{"default_pool_id", config.default_pool_id},
                                       {"issuer", config.issuer_for(config.default_pool_id)},

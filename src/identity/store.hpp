@@ -102,6 +102,9 @@ class Store {
   // Deletes and returns it: single use.
   Task<Result<std::optional<ChallengeRow>>> take_challenge(std::string session_hash);
 
+  // Deletes expired sessions/challenges/codes and old dev mailbox messages; rows deleted.
+  Task<Result<int64_t>> purge_expired();
+
   // Dev mailbox.
   Task<Status> add_mail(MailboxMessage message);
   Task<Result<std::vector<MailboxMessage>>> list_mail(int64_t limit);

@@ -50,6 +50,17 @@ constexpr const char* kListMail =
     "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
     "FROM (SELECT * FROM identity.mailbox ORDER BY id DESC LIMIT $1) m ORDER BY id";
 
+// One statement (data-modifying CTEs), so a purge is one round trip.
+constexpr const char* kPurgeExpired =
+    "WITH s AS (DELETE FROM identity.session WHERE expires_at < now() - interval '1 day' "
+    "  OR revoked_at < now() - interval '1 day' RETURNING 1), "
+    "c AS (DELETE FROM identity.challenge WHERE expires_at < now() RETURNING 1), "
+    "k AS (DELETE FROM identity.code WHERE expires_at < now() RETURNING 1), "
+    "m AS (DELETE FROM identity.mailbox WHERE id <= (SELECT max(id) - 1000 FROM identity.mailbox) "
+    "  RETURNING 1) "
+    "SELECT (SELECT count(*) FROM s) + (SELECT count(*) FROM c) + (SELECT count(*) FROM k) + "
+    "(SELECT count(*) FROM m)";
+
 std::vector<MailboxMessage> mail_from(const pg::Rows& rows) {
   std::vector<MailboxMessage> out;
   for (auto r : rows) {
@@ -168,6 +179,12 @@ Task<Result<std::optional<ChallengeRow>>> Store::take_challenge(std::string sess
   c.name = rows[0].get<std::string>(2);
   c.expired = rows[0].get<bool>(3);
   co_return std::optional<ChallengeRow>(std::move(c));
+}
+
+Task<Result<int64_t>> Store::purge_expired() {
+  DTS_CO_ASSIGN_OR_RETURN(auto lease, co_await pool_.acquire());
+  DTS_CO_ASSIGN_OR_RETURN(auto rows, co_await lease->prepared("identity_purge_expired", kPurgeExpired));
+  co_return rows[0].get<int64_t>(0);
 }
 
 Task<Status> Store::add_mail(MailboxMessage m) {
