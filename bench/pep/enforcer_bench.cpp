@@ -5,9 +5,10 @@
 //
 //   ninja -C build bench_pep && ./build/bench/bench_pep
 //
-// Cases: a cached token on an exact route (the common case), a cached token on a
-// parameterised route (pattern search in the route table), an anonymous public route, and a
-// full signature verification per request (token cache off) for RS256 and ES256.
+// Cases: everything cached (a client repeating a request); the token cached but the policy
+// evaluated every time (decision cache off) on an exact route, a parameterised route, an
+// anonymous public route and an unknown route (full route-table search); and a signature
+// verification plus evaluation per request (both caches off) for RS256 and ES256.
 // After the benchmarks, `LATENCY <case> p50_ns=... p99_ns=...` lines give the tail.
 
 #include <benchmark/benchmark.h>
@@ -42,8 +43,9 @@ struct Fixture {
   json::object jwks;
   std::string issuer;
   asio::io_context ioc;
-  std::unique_ptr<Enforcer> cached;
-  std::unique_ptr<Enforcer> uncached;
+  std::unique_ptr<Enforcer> cached;    // token and decision caches on (the defaults)
+  std::unique_ptr<Enforcer> evaluate;  // token cache on, decision cache off: Rego every time
+  std::unique_ptr<Enforcer> uncached;  // both off: signature check and Rego every time
 
   Fixture() {
     rsa.set_kid("rsa-1");
@@ -65,6 +67,8 @@ struct Fixture {
     c.principal_limit.rate_per_s = 0;
     c.signer = internal_auth::InternalSigner::create(std::string(32, 'k')).value();
     cached = Enforcer::create(c, ioc.get_executor()).value();
+    c.decision_cache_ttl = std::chrono::milliseconds(0);
+    evaluate = Enforcer::create(c, ioc.get_executor()).value();
     c.token_cache_entries = 0;
     uncached = Enforcer::create(c, ioc.get_executor()).value();
   }
@@ -87,18 +91,23 @@ Fixture& fixture() {
   return *f;
 }
 
+enum class Mode { kCached, kEvaluate, kVerify };
+
 struct Case {
   const char* name;
   std::string method;
   std::string path;
   std::string token;  // empty = anonymous
-  bool verify_every_time;
+  Mode mode;
+  bool expect_allow = true;
 };
 
 // Runs `iterations` enforce() calls inside one coroutine; returns per-call nanoseconds.
 std::vector<int64_t> drive(const Case& c, int iterations, benchmark::State* state) {
   Fixture& f = fixture();
-  const Enforcer& e = c.verify_every_time ? *f.uncached : *f.cached;
+  const Enforcer& e = c.mode == Mode::kVerify     ? *f.uncached
+                      : c.mode == Mode::kEvaluate ? *f.evaluate
+                                                  : *f.cached;
   http::Headers headers;
   if (!c.token.empty()) headers.set("Authorization", "Bearer " + c.token);
   RequestView view{c.method, c.path, "192.0.2.1", "0123456789abcdef0123456789abcdef",
@@ -112,14 +121,14 @@ std::vector<int64_t> drive(const Case& c, int iterations, benchmark::State* stat
         if (state != nullptr) {
           for (auto _ : *state) {
             Decision d = co_await e.enforce(view);
-            failed = failed || !d.allow;
+            failed = failed || d.allow != c.expect_allow;
           }
         } else {
           for (int i = 0; i < iterations; ++i) {
             auto start = std::chrono::steady_clock::now();
             Decision d = co_await e.enforce(view);
             auto stop = std::chrono::steady_clock::now();
-            failed = failed || !d.allow;
+            failed = failed || d.allow != c.expect_allow;
             ns.push_back(
                 std::chrono::duration_cast<std::chrono::nanoseconds>(stop - start).count());
           }
@@ -129,7 +138,7 @@ std::vector<int64_t> drive(const Case& c, int iterations, benchmark::State* stat
   f.ioc.restart();
   f.ioc.run();
   if (failed) {
-    std::fprintf(stderr, "%s: a request was denied; the benchmark is invalid\n", c.name);
+    std::fprintf(stderr, "%s: unexpected decision; the benchmark is invalid\n", c.name);
     std::exit(1);
   }
   return ns;
@@ -137,12 +146,19 @@ std::vector<int64_t> drive(const Case& c, int iterations, benchmark::State* stat
 
 const std::vector<Case>& cases() {
   static const std::vector<Case> all = {
-      {"cached_exact_route", "GET", "/api/core/datasets", fixture().token(jwt::Alg::kRS256), false},
-      {"cached_param_route", "GET", "/api/core/jobs/j-1/result", fixture().token(jwt::Alg::kRS256),
-       false},
-      {"anonymous_public", "POST", "/auth/oauth2/token", "", false},
-      {"verify_rs256", "GET", "/api/core/datasets", fixture().token(jwt::Alg::kRS256), true},
-      {"verify_es256", "GET", "/api/core/datasets", fixture().token(jwt::Alg::kES256), true},
+      {"cached_exact_route", "GET", "/api/core/datasets", fixture().token(jwt::Alg::kRS256),
+       Mode::kCached},
+      {"eval_exact_route", "GET", "/api/core/datasets", fixture().token(jwt::Alg::kRS256),
+       Mode::kEvaluate},
+      {"eval_param_route", "GET", "/api/core/jobs/j-1/result", fixture().token(jwt::Alg::kRS256),
+       Mode::kEvaluate},
+      {"eval_anonymous_public", "POST", "/auth/oauth2/token", "", Mode::kEvaluate},
+      {"eval_no_route", "GET", "/api/nothing/here", fixture().token(jwt::Alg::kRS256),
+       Mode::kEvaluate, false},
+      {"verify_rs256", "GET", "/api/core/datasets", fixture().token(jwt::Alg::kRS256),
+       Mode::kVerify},
+      {"verify_es256", "GET", "/api/core/datasets", fixture().token(jwt::Alg::kES256),
+       Mode::kVerify},
   };
   return all;
 }
@@ -152,7 +168,7 @@ void BM_Enforce(benchmark::State& state) {
   state.SetLabel(c.name);
   drive(c, 0, &state);
 }
-BENCHMARK(BM_Enforce)->DenseRange(0, 4);
+BENCHMARK(BM_Enforce)->DenseRange(0, 6);
 
 }  // namespace
 
@@ -167,7 +183,7 @@ int main(int argc, char** argv) {
   benchmark::Shutdown();
   std::fflush(stdout);
   for (const auto& c : cases()) {
-    int n = c.verify_every_time ? 2'000 : 20'000;
+    int n = c.mode == Mode::kVerify ? 2'000 : 20'000;
     auto ns = drive(c, n, nullptr);
     std::sort(ns.begin(), ns.end());
     auto at = [&](double q) {

@@ -197,14 +197,29 @@ test_trailing_slash_and_exact_keys if {
 	groups := ["tenant:acme:viewer"]
 	authz.allow with input as req("GET", "/api/core/datasets/", groups, "acme")
 	rbac.route_key == "GET /api/core/datasets" with input as req("GET", "/api/core/datasets", groups, "acme")
-	rbac.route_key == "GET /api/core/datasets/{id}" with input as req("GET", "/api/core/datasets/d-9", groups, "acme")
+	rbac.route_key == "GET /api/core/datasets/*" with input as req("GET", "/api/core/datasets/d-9", groups, "acme")
 	rbac.route_key == "* /auth/**" with input as anonymous("DELETE", "/auth/x/y/z")
 }
 
 test_ambiguous_route_table_denies if {
-	routes := object.union(data.dts.routes, {"GET /api/core/datasets/{other}": {"access": "public"}})
-	not authz.allow with input as anonymous("GET", "/api/core/datasets/d-1") with data.dts.routes as routes
-	authz.reason == "ambiguous route table" with input as anonymous("GET", "/api/core/datasets/d-1") with data.dts.routes as routes
+	# Two patterns the candidate lookups do not cover, both matching.
+	routes := object.union(data.dts.routes, {
+		"GET /api/*/q/r": {"access": "public"},
+		"GET /*/v/q/r": {"access": "public"},
+	})
+	not authz.allow with input as anonymous("GET", "/api/v/q/r") with data.dts.routes as routes
+	authz.reason == "ambiguous route table" with input as anonymous("GET", "/api/v/q/r") with data.dts.routes as routes
+}
+
+test_candidate_lookups_most_specific_first if {
+	routes := object.union(data.dts.routes, {
+		"GET /api/core/datasets/special": {"access": "public"},
+		"GET /api/x/*/y/*": {"access": "public"},
+	})
+	rbac.route_key == "GET /api/core/datasets/special" with input as anonymous("GET", "/api/core/datasets/special") with data.dts.routes as routes
+	rbac.route_key == "GET /api/core/datasets/*" with input as anonymous("GET", "/api/core/datasets/other") with data.dts.routes as routes
+	rbac.route_key == "GET /api/x/*/y/*" with input as anonymous("GET", "/api/x/1/y/2") with data.dts.routes as routes
+	not rbac.route_key with input as anonymous("GET", "/")
 }
 
 test_reasons if {

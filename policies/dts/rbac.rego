@@ -7,11 +7,35 @@ package dts.rbac
 import rego.v1
 
 # The route entry of data.dts.routes ("METHOD /path" -> {access, permission}) for this
-# request: an exact key first, else the single pattern that matches.
+# request. In keys, "*" matches one path segment and a trailing "**" any number of them.
+# Lookups go from the most specific to the most general, each a single map lookup, so the
+# route table is only searched for shapes the candidates below do not cover:
+#   1. the exact "METHOD /path";
+#   2. "*" as the last segment            ("GET /api/core/datasets/*");
+#   3. "*" as the second-to-last segment  ("GET /api/core/datasets/*/content");
+#   4. "* /<first segment>/**"            ("* /auth/**");
+#   5. any other pattern, which must then be the only one that matches.
 exact_key := concat(" ", [input.method, input.path])
+
+raw_segments := split(input.path, "/") # ["", "api", ...], still percent-encoded
 
 route_key := exact_key if {
 	data.dts.routes[exact_key]
+} else := k if {
+	n := count(raw_segments)
+	raw_segments[n - 1] != ""
+	k := sprintf("%s %s/*", [input.method, concat("/", array.slice(raw_segments, 0, n - 1))])
+	data.dts.routes[k]
+} else := k if {
+	n := count(raw_segments)
+	raw_segments[n - 2] != ""
+	raw_segments[n - 1] != ""
+	prefix := concat("/", array.slice(raw_segments, 0, n - 2))
+	k := sprintf("%s %s/*/%s", [input.method, prefix, raw_segments[n - 1]])
+	data.dts.routes[k]
+} else := k if {
+	k := sprintf("* /%s/**", [raw_segments[1]])
+	data.dts.routes[k]
 } else := k if {
 	count(pattern_keys) == 1
 	some k in pattern_keys
@@ -32,7 +56,7 @@ key_method_matches(k) if startswith(k, method_prefix)
 
 key_method_matches(k) if startswith(k, "* ")
 
-# "/a/{id}/b": same number of segments, "{...}" matches any one segment.
+# "/a/*/b": same number of segments, "*" matches any one segment.
 path_matches(pattern, segments) if {
 	not ends_with_rest(pattern)
 	count(pattern) == count(segments)
@@ -53,10 +77,7 @@ path_matches(pattern, segments) if {
 
 ends_with_rest(pattern) if pattern[count(pattern) - 1] == "**"
 
-segment_matches(p, _) if {
-	startswith(p, "{")
-	endswith(p, "}")
-}
+segment_matches(p, _) if p == "*"
 
 segment_matches(p, s) if p == s
 

@@ -103,6 +103,12 @@ EnforcerConfig read_enforcer_config(config::Reader& r) {
   c.policy_poll = r.duration("POLICY_BUNDLE_POLL", std::chrono::milliseconds(500));
   c.decision_path = r.string("POLICY_DECISION_PATH", "dts/authz");
   c.policy_timeout = r.duration("POLICY_TIMEOUT", std::chrono::seconds(1));
+  c.decision_cache_ttl = r.duration("GATEWAY_DECISION_CACHE_TTL", std::chrono::seconds(1));
+  if (c.decision_cache_ttl > std::chrono::minutes(1)) {
+    r.add_error("GATEWAY_DECISION_CACHE_TTL: at most 1m (decisions must follow policy and time)");
+  }
+  c.decision_cache_entries =
+      static_cast<size_t>(r.integer("GATEWAY_DECISION_CACHE_SIZE", 10'000, 0, 10'000'000));
   auto headers = r.string("GATEWAY_POLICY_HEADERS", "");
   if (!headers.empty()) {
     c.input_headers.clear();

@@ -11,7 +11,7 @@
 //   GATEWAY_JWT_CLOCK_SKEW, GATEWAY_JWT_CACHE_SIZE, GATEWAY_JWKS_MIN_REFRESH,
 //   GATEWAY_JWKS_MAX_AGE, GATEWAY_JWKS_TIMEOUT
 //   POLICY_BUNDLE, POLICY_BUNDLE_POLL, POLICY_URL, POLICY_DECISION_PATH, POLICY_TIMEOUT,
-//   GATEWAY_POLICY_HEADERS
+//   GATEWAY_POLICY_HEADERS, GATEWAY_DECISION_CACHE_TTL, GATEWAY_DECISION_CACHE_SIZE
 //   GATEWAY_RATE_LIMIT_IP_RPS / _BURST, GATEWAY_RATE_LIMIT_PRINCIPAL_RPS / _BURST,
 //   GATEWAY_RATE_LIMIT_MAX_KEYS
 //   DTS_INTERNAL_KEY         HMAC key for X-Dts-Signature (common/internal_auth.hpp)
@@ -52,6 +52,9 @@ struct EnforcerConfig {
   std::string policy_url;                   // e.g. http://127.0.0.1:8181 (OPA REST API)
   std::string decision_path = "dts/authz";  // data path of the decision document
   std::chrono::milliseconds policy_timeout{1'000};
+  // Decision cache (decision_cache.hpp); ttl 0 = every request is evaluated.
+  size_t decision_cache_entries = 10'000;
+  std::chrono::milliseconds decision_cache_ttl{1'000};
   // Request headers copied into input.headers (lower-cased names).
   std::vector<std::string> input_headers = {"x-tenant-id", "content-type", "accept", "origin",
                                             "user-agent"};

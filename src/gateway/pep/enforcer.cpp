@@ -4,6 +4,7 @@
 #include "common/internal_auth.hpp"
 #include "common/log.hpp"
 #include "gateway/pep/authenticator.hpp"
+#include "gateway/pep/decision_cache.hpp"
 #include "gateway/pep/pep_metrics.hpp"
 #include "gateway/pep/policy_decider.hpp"
 #include "gateway/pep/rate_limiter.hpp"
@@ -27,6 +28,25 @@ std::optional<std::string> bearer_token(std::string_view header) {
     return std::nullopt;
   }
   return std::string(token);
+}
+
+// Everything the input is built from except request_id and time_ns (decision_cache.hpp).
+std::string decision_key(uint64_t revision, const RequestView& request, const std::string& token,
+                         const std::string& tenant, const std::vector<std::string>& headers) {
+  std::string k;
+  k.reserve(128 + token.size() + request.path.size());
+  DecisionCache::key_part(k, std::to_string(revision));
+  DecisionCache::key_part(k, request.method);
+  DecisionCache::key_part(k, request.path);
+  DecisionCache::key_part(k, tenant);
+  DecisionCache::key_part(k, request.source_ip);
+  DecisionCache::key_part(k, token);
+  for (const auto& name : headers) {
+    auto v = request.get(name);
+    DecisionCache::key_part(k, v ? "1" : "0");  // absent and empty differ
+    DecisionCache::key_part(k, v ? *v : std::string_view());
+  }
+  return k;
 }
 
 std::string header_value(const Decision& d, std::string_view name) {
@@ -77,6 +97,8 @@ Enforcer::Enforcer(const EnforcerConfig& config, asio::any_io_executor, metrics:
   metrics_ = std::make_shared<PepMetrics>(*reg);
   ip_limiter_ = std::make_unique<RateLimiter>(config.ip_limit);
   principal_limiter_ = std::make_unique<RateLimiter>(config.principal_limit);
+  decisions_ =
+      std::make_unique<DecisionCache>(config.decision_cache_entries, config.decision_cache_ttl);
 }
 
 Enforcer::~Enforcer() = default;
@@ -162,6 +184,7 @@ asio::awaitable<Decision> Enforcer::enforce(const RequestView& request) const {
 
   // 2-3. Authentication. No header = anonymous; the policy decides whether that is enough.
   std::shared_ptr<const Principal> principal;
+  std::string bearer;  // kept for the decision cache key (it stands for every claim)
   std::optional<std::string_view> authorization = request.get("Authorization");
   if (authorization) {
     auto token = bearer_token(*authorization);
@@ -170,6 +193,7 @@ asio::awaitable<Decision> Enforcer::enforce(const RequestView& request) const {
       d.www_authenticate = "Bearer realm=\"" + config_.realm + "\", error=\"invalid_token\"";
       co_return d;
     }
+    bearer = *token;
     AuthOutcome auth = co_await auth_->authenticate(std::move(*token));
     if (!auth.principal) {
       // The message names the failed check only ("jwt expired: token expired").
@@ -202,14 +226,31 @@ asio::awaitable<Decision> Enforcer::enforce(const RequestView& request) const {
   }
   std::string tenant = resolve_tenant(requested, principal.get());
 
-  // 6. Policy.
-  int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-  rego::Value input = build_input(request, principal.get(), tenant, config_.input_headers, now_ns);
-  auto started = SteadyClock::now();
-  PolicyDecision pd = co_await policy_->decide(std::move(input));
-  metrics_->policy_latency(std::chrono::duration<double>(SteadyClock::now() - started).count());
+  // 6. Policy: a recent identical decision, else an evaluation.
+  std::string cache_key;
+  std::optional<PolicyDecision> cached;
+  if (decisions_->enabled()) {
+    cache_key = decision_key(policy_->revision(), request, bearer, tenant, config_.input_headers);
+    cached = decisions_->get(cache_key, SteadyClock::now());
+    metrics_->decision_cache(cached.has_value());
+  }
+  PolicyDecision pd;
+  if (cached) {
+    pd = std::move(*cached);
+  } else {
+    int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    rego::Value input =
+        build_input(request, principal.get(), tenant, config_.input_headers, now_ns);
+    auto started = SteadyClock::now();
+    pd = co_await policy_->decide(std::move(input));
+    auto finished = SteadyClock::now();
+    metrics_->policy_latency(std::chrono::duration<double>(finished - started).count());
+    if (!cache_key.empty()) {
+      decisions_->put(cache_key, pd, finished);
+    }
+  }
 
   if (pd.error) {
     log::error("no policy decision; request refused",

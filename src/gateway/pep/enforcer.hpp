@@ -45,6 +45,7 @@
 namespace dts::gateway::pep {
 
 class Authenticator;
+class DecisionCache;
 class PolicyDecider;
 class PepMetrics;
 class RateLimiter;
@@ -110,6 +111,7 @@ class Enforcer {
   std::shared_ptr<PepMetrics> metrics_;
   std::shared_ptr<Authenticator> auth_;
   std::unique_ptr<PolicyDecider> policy_;
+  std::unique_ptr<DecisionCache> decisions_;
   std::unique_ptr<RateLimiter> ip_limiter_;
   std::unique_ptr<RateLimiter> principal_limiter_;
 };

@@ -135,6 +135,42 @@ TEST_F(EnforcerTest, HotReloadChangesDecisionsWithinTwoSeconds) {
   EXPECT_EQ(failed.load(), 0) << "no request may fail while policies reload";
 }
 
+TEST_F(EnforcerTest, DecisionCacheKeysOnEveryInputSource) {
+  metrics::Registry registry;
+  auto e =
+      Enforcer::create(idp_.config(platform_policies()), ioc_.get_executor(), &registry).value();
+  auto count = [&](const char* result) {
+    std::string needle =
+        std::string("\ngateway_policy_decision_cache_total{result=\"") + result + "\"} ";
+    auto text = registry.render();
+    auto pos = text.find(needle);
+    return pos == std::string::npos ? -1 : std::stoi(text.substr(pos + needle.size()));
+  };
+  std::string viewer = idp_.token_for({"tenant:acme:viewer", "tenant:globex:admin"});
+  Req r;
+  r.bearer(viewer);
+  r.headers.set("X-Tenant-Id", "acme");
+  EXPECT_TRUE(enforce(ioc_, *e, r).allow);
+  EXPECT_TRUE(enforce(ioc_, *e, r).allow);
+  EXPECT_EQ(count("hit"), 1);
+  // Each input source changes the key: a cached allow never leaks to another request.
+  Req method = r;
+  method.method = "POST";
+  EXPECT_EQ(enforce(ioc_, *e, method).status, 403) << "viewer cannot create";
+  Req path = r;
+  path.path = "/api/secrets";
+  EXPECT_EQ(enforce(ioc_, *e, path).status, 403);
+  Req tenant = r;
+  tenant.method = "POST";
+  tenant.headers.set("X-Tenant-Id", "globex");
+  EXPECT_TRUE(enforce(ioc_, *e, tenant).allow) << "admin in globex";
+  Req other_token = method;
+  other_token.bearer(idp_.token_for({"tenant:acme:admin"}));
+  EXPECT_TRUE(enforce(ioc_, *e, other_token).allow);
+  EXPECT_EQ(count("hit"), 1);
+  EXPECT_EQ(count("miss"), 5);
+}
+
 TEST_F(EnforcerTest, BrokenBundleAtStartIsAnError) {
   TempDir dir;
   auto e = Enforcer::create(idp_.config(write_bundle(dir, kBroken)), ioc_.get_executor());

@@ -30,6 +30,12 @@ PepMetrics::PepMetrics(metrics::Registry& registry)
       jwks_error_(registry.counter(kJwks, kJwksHelp, {{"result", "error"}})),
       policy_latency_(registry.histogram("gateway_policy_decision_duration_seconds",
                                          "Time to obtain a policy decision", {}, policy_buckets())),
+      decision_hits_(registry.counter("gateway_policy_decision_cache_total",
+                                      "Policy decisions served from the decision cache",
+                                      {{"result", "hit"}})),
+      decision_misses_(registry.counter("gateway_policy_decision_cache_total",
+                                        "Policy decisions served from the decision cache",
+                                        {{"result", "miss"}})),
       allow_(registry.counter(kDecisions, kDecisionsHelp, {{"decision", "allow"}})),
       deny_(registry.counter(kDecisions, kDecisionsHelp, {{"decision", "deny"}})) {}
 

@@ -123,6 +123,8 @@ Result<std::unique_ptr<PolicyDecider>> PolicyDecider::create(const EnforcerConfi
   return d;
 }
 
+uint64_t PolicyDecider::revision() const { return store_ ? store_->snapshot()->revision() : 0; }
+
 policy::pdp::BundleStatus PolicyDecider::bundle_status() const {
   return watcher_ ? watcher_->status() : policy::pdp::BundleStatus{};
 }

@@ -54,6 +54,8 @@ class PolicyDecider {
   boost::asio::awaitable<PolicyDecision> decide(rego::Value input) const;
 
   bool remote() const { return !url_.empty(); }
+  // The active local policy version (changes at every reload); 0 for a remote PDP.
+  uint64_t revision() const;
   // Local mode: the bundle's state (active revision, last error). Empty in remote mode.
   policy::pdp::BundleStatus bundle_status() const;
 
