@@ -12,7 +12,9 @@ CONNS=${CONNS:-4}
 offset=${DTS_PORT_OFFSET:-31000}
 port=$((9001 + offset))
 url="http://127.0.0.1:$port/"
-home=$(mktemp -d /tmp/dts-idbench-XXXXXX)
+# Not mktemp: its 0700 directory is not walkable by the postgres account under root, and the
+# cluster would then live under /var/lib/dts/clusters instead (and outlive this script).
+home=/tmp/dts-idbench-$$; mkdir -m 755 "$home"
 work=$(mktemp -d /tmp/dts-idbench-w-XXXXXX)
 
 DTS_HOME=$home DTS_ROOT=$PWD DTS_SERVICES=identity DTS_PORT_OFFSET=$offset NO_COLOR=1 \
