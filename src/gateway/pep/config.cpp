@@ -8,6 +8,9 @@
 namespace dts::gateway::pep {
 namespace {
 
+// `dts identity`'s default pool, in Cognito's issuer shape (base + "/" + pool id).
+constexpr const char* kLocalIssuer = "http://127.0.0.1:9001/us-east-1_DTSlocal";
+
 bool is_loopback_url(std::string_view url) {
   for (std::string_view prefix : {"http://127.0.0.1", "http://localhost", "http://[::1]"}) {
     if (url.substr(0, prefix.size()) == prefix &&
@@ -45,7 +48,7 @@ std::vector<std::string> split_list(std::string_view text) {
 
 EnforcerConfig read_enforcer_config(config::Reader& r) {
   EnforcerConfig c;
-  auto issuers = split_list(r.string("GATEWAY_JWT_ISSUERS", "http://127.0.0.1:9001"));
+  auto issuers = split_list(r.string("GATEWAY_JWT_ISSUERS", kLocalIssuer));
   auto jwks = split_list(r.string("GATEWAY_JWKS_URLS", ""));
   auto clients = split_list(r.string("GATEWAY_JWT_CLIENT_IDS", ""));
   if (!jwks.empty() && jwks.size() != issuers.size()) {

@@ -3,7 +3,7 @@
 //
 // Environment (all optional; see README.md in this folder for the full table):
 //   GATEWAY_JWT_ISSUERS      comma-separated trusted "iss" values (default: the local
-//                            identity, http://127.0.0.1:9001)
+//                            identity's default pool, http://127.0.0.1:9001/us-east-1_DTSlocal)
 //   GATEWAY_JWKS_URLS        comma-separated JWKS URLs, one per issuer in the same order
 //                            (default: <issuer>/.well-known/jwks.json for each)
 //   GATEWAY_JWT_CLIENT_IDS   comma-separated accepted app client ids ("client_id" of access

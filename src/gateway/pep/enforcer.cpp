@@ -196,9 +196,11 @@ asio::awaitable<Decision> Enforcer::enforce(const RequestView& request) const {
     bearer = *token;
     AuthOutcome auth = co_await auth_->authenticate(std::move(*token));
     if (!auth.principal) {
-      // The message names the failed check only ("jwt expired: token expired").
-      log::info("access token refused",
-                {{"request_id", std::string(request.request_id)}, {"error", auth.message}});
+      // The message names the failed check only ("jwt expired: token expired"). Debug level:
+      // the access log already records the 401, and a flood of bad tokens must not become a
+      // flood of log lines.
+      log::debug("access token refused",
+                 {{"request_id", std::string(request.request_id)}, {"error", auth.message}});
       Decision d = deny(401, "invalid_token", "the access token is not valid");
       std::string check(jwt::check_name(auth.failed));
       d.www_authenticate = "Bearer realm=\"" + config_.realm +

@@ -272,7 +272,8 @@ TEST_F(EnforcerTest, ConfigFromEnvironment) {
     EnforcerConfig c = read_enforcer_config(r);
     EXPECT_TRUE(r.finish().ok()) << r.finish().error().message();
     ASSERT_EQ(c.issuers.size(), 1u);
-    EXPECT_EQ(c.issuers[0].jwks_url, "http://127.0.0.1:9001/.well-known/jwks.json");
+    EXPECT_EQ(c.issuers[0].jwks_url,
+              "http://127.0.0.1:9001/us-east-1_DTSlocal/.well-known/jwks.json");
     EXPECT_TRUE(c.issuers[0].any_client) << "loopback identity: local development default";
     EXPECT_FALSE(c.signer.has_value());
   }
