@@ -7,7 +7,8 @@ package dts.rbac
 import rego.v1
 
 # The route entry of data.dts.routes ("METHOD /path" -> {access, permission}) for this
-# request. In keys, "*" matches one path segment and a trailing "**" any number of them.
+# request. Key paths are globs (glob.match with "/" as the delimiter): "*" matches within one
+# path segment and "**" across segments; do not use "{", "[" or "?" in them.
 # Lookups go from the most specific to the most general, each a single map lookup, so the
 # route table is only searched for shapes the candidates below do not cover:
 #   1. the exact "METHOD /path";
@@ -46,8 +47,7 @@ route := data.dts.routes[route_key]
 pattern_keys contains k if {
 	some k, _ in data.dts.routes
 	key_method_matches(k) # a cheap string test first: most keys stop here
-	path := substring(k, indexof(k, " ") + 1, -1)
-	path_matches(split(trim_prefix(path, "/"), "/"), input.segments)
+	glob.match(substring(k, indexof(k, " ") + 1, -1), ["/"], canonical_path)
 }
 
 method_prefix := concat("", [input.method, " "])
@@ -56,30 +56,11 @@ key_method_matches(k) if startswith(k, method_prefix)
 
 key_method_matches(k) if startswith(k, "* ")
 
-# "/a/*/b": same number of segments, "*" matches any one segment.
-path_matches(pattern, segments) if {
-	not ends_with_rest(pattern)
-	count(pattern) == count(segments)
-	every i, p in pattern {
-		segment_matches(p, segments[i])
-	}
-}
-
-# "/auth/**": the literal prefix, then zero or more segments.
-path_matches(pattern, segments) if {
-	ends_with_rest(pattern)
-	n := count(pattern) - 1
-	count(segments) >= n
-	every i, p in array.slice(pattern, 0, n) {
-		segment_matches(p, segments[i])
-	}
-}
-
-ends_with_rest(pattern) if pattern[count(pattern) - 1] == "**"
-
-segment_matches(p, _) if p == "*"
-
-segment_matches(p, s) if p == s
+# The path rebuilt from the decoded, non-empty segments: "//a/b/" -> "/a/b". A segment with
+# an encoded "/" gains a delimiter here, so "*" cannot match it (denied rather than guessed).
+canonical_path := concat("/", ["", concat("/", input.segments)]) if {
+	count(input.segments) > 0
+} else := "/"
 
 # The principal's roles in the tenant the request acts for (input.tenant):
 #   - group "tenant:<tenant>:<role>" (access tokens: Cognito has no custom claims there);
