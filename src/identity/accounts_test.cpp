@@ -15,6 +15,7 @@
 #include "common/pg/testing.hpp"
 #include "identity/bootstrap.hpp"
 #include "identity/faults.hpp"
+#include "identity/test_keys.hpp"
 #include "jwt/jws.hpp"
 
 namespace dts::identity {
@@ -61,13 +62,7 @@ class Env {
                     co_return ok_status();
                   },
                   std::move(options)) {
-    if (with_keys) {
-      auto key = TokenIssuer::load_or_generate("");
-      EXPECT_TRUE(key.ok());
-      jwt::KeySet set;
-      set.add(key->public_key().value());
-      EXPECT_TRUE(issuer_.set_keys(*key, set).ok());
-    }
+    if (with_keys) testing::install_shared_key(issuer_);
   }
 
   Accounts& accounts() { return accounts_; }

@@ -16,6 +16,7 @@
 #include "identity/bootstrap.hpp"
 #include "identity/codes.hpp"
 #include "identity/cognito/action.hpp"
+#include "identity/test_keys.hpp"
 
 namespace dts::identity::cognito {
 namespace {
@@ -41,10 +42,7 @@ class Harness {
         issuer_([](std::string_view p) { return "http://127.0.0.1/" + std::string(p); }),
         accounts_(store_, passwords_, issuer_, [](CodeMessage) -> Task<Status> { co_return ok_status(); },
                   AccountsOptions{}) {
-    auto key = TokenIssuer::load_or_generate("");
-    jwt::KeySet set;
-    set.add(key->public_key().value());
-    EXPECT_TRUE(issuer_.set_keys(*key, set).ok());
+    identity::testing::install_shared_key(issuer_);
     std::string db = db_;
     Status boot = pg::block_on([db](pg::Executor ex) -> pg::Awaitable<Status> {
       pg::Pool pool(ex, pg::PoolOptions{.conninfo = db, .max_size = 1});
