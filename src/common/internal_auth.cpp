@@ -146,6 +146,75 @@ Status InternalSigner::verify_request(const http::Request& request, SystemTime n
   return verify(f, request.header(kSignatureHeader), now, max_age);
 }
 
+std::string encode_groups(const std::vector<std::string>& groups) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    for (unsigned char c : groups[i]) {
+      if (c <= 0x20 || c >= 0x7f || c == ',' || c == '%') {
+        out.push_back('%');
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+      } else {
+        out.push_back(static_cast<char>(c));
+      }
+    }
+  }
+  return out;
+}
+
+std::optional<std::vector<std::string>> decode_groups(std::string_view header) {
+  std::vector<std::string> out;
+  if (header.empty()) {
+    return out;
+  }
+  size_t start = 0;
+  while (start <= header.size()) {
+    size_t comma = header.find(',', start);
+    if (comma == std::string_view::npos) comma = header.size();
+    auto decoded = http::percent_decode(header.substr(start, comma - start));
+    if (!decoded || decoded->empty()) {
+      return std::nullopt;
+    }
+    out.push_back(std::move(*decoded));
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> Caller::tenant_roles() const {
+  std::vector<std::string> roles;
+  if (tenant.empty()) {
+    return roles;
+  }
+  std::string prefix = "tenant:" + tenant + ":";
+  for (const auto& g : groups) {
+    if (g.size() > prefix.size() && g.compare(0, prefix.size(), prefix) == 0 &&
+        g.find(':', prefix.size()) == std::string::npos) {
+      roles.push_back(g.substr(prefix.size()));
+    }
+  }
+  return roles;
+}
+
+Result<Caller> InternalSigner::authenticate(const http::Request& request, SystemTime now,
+                                            std::chrono::seconds max_age) const {
+  if (Status st = verify_request(request, now, max_age); !st.ok()) {
+    return st.error();
+  }
+  auto groups = decode_groups(request.header(kGroupsHeader));
+  if (!groups) {
+    return unauthenticated("X-Dts-Groups is malformed");
+  }
+  Caller caller;
+  caller.principal = std::string(request.header(kPrincipalHeader));
+  caller.tenant = std::string(request.header(kTenantHeader));
+  caller.groups = std::move(*groups);
+  caller.request_id = std::string(request.header(kRequestIdHeader));
+  return caller;
+}
+
 Result<InternalSigner> signer_from_env(config::Reader& reader) {
   std::string key = reader.string("DTS_INTERNAL_KEY", "");
   if (key.empty()) {

@@ -20,6 +20,7 @@
 // Thread-safety: an InternalSigner is immutable after create() and may be shared.
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,23 @@ struct SignedFields {
 
 using SystemTime = std::chrono::system_clock::time_point;
 
+// The X-Dts-Groups value: groups joined by ',', each with ',', '%', space, control and
+// non-ASCII bytes percent-encoded (so any Cognito group name survives the round trip).
+std::string encode_groups(const std::vector<std::string>& groups);
+// The inverse; nullopt on a malformed escape. An empty header is no groups.
+std::optional<std::vector<std::string>> decode_groups(std::string_view header);
+
+// What a service knows about the caller once the gateway's signature checks out.
+struct Caller {
+  std::string principal;  // "sub"; empty for an anonymous request on a public route
+  std::string tenant;     // the tenant the request acts for (the policy allowed it)
+  std::vector<std::string> groups;
+  std::string request_id;
+  // The caller's roles in `tenant` by the platform's group convention "tenant:<id>:<role>"
+  // (policies/README.md).
+  std::vector<std::string> tenant_roles() const;
+};
+
 class InternalSigner {
  public:
   // InvalidArgument if the key is shorter than kMinKeyBytes.
@@ -68,6 +86,10 @@ class InternalSigner {
   // method and path from `request`.
   Status verify_request(const http::Request& request, SystemTime now,
                         std::chrono::seconds max_age = std::chrono::seconds(60)) const;
+
+  // verify_request, then the identity headers parsed. Unauthenticated on any failure.
+  Result<Caller> authenticate(const http::Request& request, SystemTime now,
+                              std::chrono::seconds max_age = std::chrono::seconds(60)) const;
 
  private:
   explicit InternalSigner(std::string_view key) : key_(key.begin(), key.end()) {}

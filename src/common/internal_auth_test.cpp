@@ -124,6 +124,44 @@ TEST(InternalAuth, VerifiesAServiceRequest) {
   EXPECT_FALSE(signer.verify_request(req, at(10'001)).ok());
 }
 
+TEST(InternalAuth, GroupsRoundTrip) {
+  std::vector<std::string> groups = {"tenant:acme:admin", "a,b", "50%", "x y", "\xc3\xa9", "n\nl"};
+  std::string header = encode_groups(groups);
+  EXPECT_EQ(header, "tenant:acme:admin,a%2Cb,50%25,x%20y,%C3%A9,n%0Al");
+  auto back = decode_groups(header);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, groups);
+  EXPECT_TRUE(decode_groups("")->empty());
+  EXPECT_FALSE(decode_groups("a,,b").has_value());
+  EXPECT_FALSE(decode_groups("bad%zz").has_value());
+  EXPECT_FALSE(decode_groups("a,").has_value());
+}
+
+TEST(InternalAuth, AuthenticateGivesTheCaller) {
+  auto signer = InternalSigner::create(kKey).value();
+  std::string groups = encode_groups({"tenant:acme:admin", "tenant:acme:billing",
+                                      "tenant:globex:viewer", "tenant:acme:x:y", "staff"});
+  SignedFields f = sample();
+  f.groups = groups;
+  http::Request req;
+  req.method = "GET";
+  req.path = std::string(f.path);
+  req.headers.set(kPrincipalHeader, f.principal);
+  req.headers.set(kTenantHeader, f.tenant);
+  req.headers.set(kGroupsHeader, groups);
+  req.headers.set(kRequestIdHeader, f.request_id);
+  req.headers.set(kSignatureHeader, signer.sign(f, at(10'000)).value());
+  auto caller = signer.authenticate(req, at(10'000));
+  ASSERT_TRUE(caller.ok()) << caller.error().to_string();
+  EXPECT_EQ(caller->principal, "user-1");
+  EXPECT_EQ(caller->tenant, "acme");
+  EXPECT_EQ(caller->groups.size(), 5u);
+  EXPECT_EQ(caller->tenant_roles(), (std::vector<std::string>{"admin", "billing"}));
+  EXPECT_FALSE(signer.authenticate(req, at(20'000)).ok()) << "stale";
+  req.headers.set(kGroupsHeader, "tenant:acme:admin");
+  EXPECT_FALSE(signer.authenticate(req, at(10'000)).ok()) << "groups changed";
+}
+
 TEST(InternalAuth, FromEnv) {
   {
     config::Reader r(config::Env(std::map<std::string, std::string>{}));

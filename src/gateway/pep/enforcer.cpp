@@ -59,21 +59,7 @@ std::string header_value(const Decision& d, std::string_view name) {
 }  // namespace
 
 std::string encode_groups(const std::vector<std::string>& groups) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (size_t i = 0; i < groups.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    for (unsigned char c : groups[i]) {
-      if (c <= 0x20 || c >= 0x7f || c == ',' || c == '%') {
-        out.push_back('%');
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 15]);
-      } else {
-        out.push_back(static_cast<char>(c));
-      }
-    }
-  }
-  return out;
+  return internal_auth::encode_groups(groups);
 }
 
 http::Response to_response(const Decision& d, std::string_view request_id) {

@@ -69,8 +69,8 @@ struct Decision {
 // WWW-Authenticate / Retry-After set when the decision carries them.
 http::Response to_response(const Decision& decision, std::string_view request_id);
 
-// The X-Dts-Groups value: groups joined by ',', each with ',', '%' and non-printable or
-// non-ASCII bytes percent-encoded.
+// The X-Dts-Groups value (internal_auth::encode_groups; services read it back with
+// internal_auth::decode_groups or InternalSigner::authenticate).
 std::string encode_groups(const std::vector<std::string>& groups);
 
 class Enforcer {
