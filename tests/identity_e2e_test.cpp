@@ -87,6 +87,7 @@ class IdentityStack {
                 {"DTS_IDENTITY_IDENTITY_ADMIN_ACCESS_KEY_ID", kAccessKey},
                 {"DTS_IDENTITY_IDENTITY_ADMIN_SECRET_ACCESS_KEY", kSecretKey},
                 {"DTS_IDENTITY_IDENTITY_MAX_FAILED_PER_USER", "4"},
+                {"DTS_IDENTITY_IDENTITY_RESET_CODE_TTL", "2s"},
                 {"DTS_IDENTITY_IDENTITY_ISSUER_BASE", "http://127.0.0.1:" + std::to_string(port_)}};
     auto child = ChildProcess::spawn(spec);
     EXPECT_TRUE(child.ok());
@@ -375,6 +376,19 @@ TEST(IdentityE2E, AwsCliDrivesTheCognitoApi) {
   Output after_refresh = stack.aws({"initiate-auth", "--client-id", kClientId, "--auth-flow",
                                     "REFRESH_TOKEN_AUTH", "--auth-parameters", "REFRESH_TOKEN=" + refresh3});
   EXPECT_EQ(error_type(after_refresh), "NotAuthorizedException") << after_refresh.text;
+
+  // ---- an expired code (forgot-password codes live 2 s in this stack) --------------------
+  Output forgot = stack.aws({"forgot-password", "--client-id", kClientId, "--username", "alice"});
+  ASSERT_EQ(forgot.status, 0) << forgot.text;
+  EXPECT_EQ(str(json_of(forgot), {"CodeDeliveryDetails", "Destination"}), "a***@e***.com");
+  std::string reset_code = stack.mailbox_code("Alice", "forgot_password");
+  ASSERT_EQ(reset_code.size(), 6u) << stack.log();
+  std::this_thread::sleep_for(3s);
+  Output expired = stack.aws({"confirm-forgot-password", "--client-id", kClientId, "--username",
+                              "alice", "--confirmation-code", reset_code, "--password", "N3w-Passw0rd!"});
+  EXPECT_EQ(error_type(expired), "ExpiredCodeException") << expired.text;
+  Output ghost = stack.aws({"forgot-password", "--client-id", kClientId, "--username", "ghost"});
+  EXPECT_EQ(ghost.status, 0) << ghost.text;  // no enumeration: unknown users "get" a code too
 
   // ---- hostile input --------------------------------------------------------------------
   Output sql = stack.aws({"sign-up", "--client-id", kClientId, "--username", "o'brien\";--",
