@@ -17,10 +17,10 @@ export CCACHE_NOHASHDIR ?= true
 # Debian 12 packages (../shared/design.md §3). Boost 1.81 explicitly, never libboost-all-dev.
 APT_BUILD := g++ cmake ninja-build ccache pkg-config git \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
-  libssl-dev libpq-dev libsodium-dev libre2-dev libyaml-cpp-dev libcli11-dev \
+  libssl-dev libpq-dev libsodium-dev libre2-dev libyaml-cpp-dev libcli11-dev zlib1g-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libicu-dev
 APT_RUN := postgresql-15 openssl procps awscli
-APT_BENCH := wrk hyperfine nginx-light curl
+APT_BENCH := wrk hyperfine nginx-light curl haproxy
 APT_FUZZ := clang-14 libclang-rt-14-dev
 
 .PHONY: help deps deps-bench deps-fuzz configure build test test-unit test-sanitize up bench fuzz clean format

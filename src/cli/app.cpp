@@ -12,6 +12,7 @@
 #include "cli/supervisor.hpp"
 #include "common/pg/migrations.hpp"
 #include "common/version.hpp"
+#include "gateway/service.hpp"
 #include "identity/service.hpp"
 #include "policy/cli.hpp"
 #include "selftest/service.hpp"
@@ -116,6 +117,7 @@ int run(int argc, char** argv) {
 
   add_up(app);
   add_migrate(app);
+  gateway::register_cli(app);
   policy::register_cli(app);
   identity::register_cli(app);
   selftest::register_cli(app);

@@ -8,6 +8,8 @@ const std::vector<ServiceDef>& all_services() {
       {"policy", {"policy", "serve"}, 8181, false, "/readyz"},
       // The identity provider (Cognito role): user pools, Cognito JSON API, tokens.
       {"identity", {"identity"}, 9001, true, "/readyz"},
+      // The public entry (ALB + PEP role); last, so its targets are up when it starts.
+      {"gateway", {"gateway"}, 8080, false, "/readyz"},
       // The kit's reference service: exercises HTTP, PostgreSQL and migrations end to end.
       // Off by default (DTS_SERVICES=selftest,... turns it on); tests and benchmarks use it.
   };

@@ -121,6 +121,20 @@ std::map<std::string, std::string> Supervisor::service_env(const ServiceDef& def
   if (def.name == "policy" && std::filesystem::is_directory(opt_.root + "/policies")) {
     env["POLICY_BUNDLE"] = opt_.root + "/policies";
   }
+  // The gateway's config names its upstreams by ${SERVICE_PORT}: the catalog's ports,
+  // shifted like every other port (several stacks on one host).
+  if (def.name == "gateway") {
+    for (const auto& other : all_services()) {
+      std::string var;
+      for (char c : other.name) var.push_back(static_cast<char>(std::toupper(c)));
+      env[var + "_PORT"] = std::to_string(other.port + opt_.port_offset);
+    }
+    for (const auto& [name, p] : std::initializer_list<std::pair<const char*, int>>{
+             {"IDENTITY_PORT", 9001}, {"CORE_PORT", 9002}, {"BILLING_PORT", 9003},
+             {"SECRETS_PORT", 9004}, {"GATEWAY_ADMIN_PORT", 8081}}) {
+      if (!env.count(name)) env[name] = std::to_string(p + opt_.port_offset);
+    }
+  }
   // Per-service overrides: DTS_<SERVICE>_<VAR>=v becomes <VAR>=v for that service only
   // (the way an ECS task definition sets one task's environment).
   std::string prefix = "DTS_";

@@ -51,6 +51,7 @@ void ServerImpl::add_builtin_routes() {
     }
     co_return Response::json(boost::json::object{{"status", "ready"}});
   });
+  if (!options.expose_metrics) return;
   router.add("GET", "/metrics", [this](Request&) -> asio::awaitable<Result<Response>> {
     std::string body = registry.render();
     metrics::append_process_metrics(body);
@@ -166,6 +167,9 @@ Server::~Server() {
 Router& Server::router() { return impl_->router; }
 void Server::use(Middleware middleware) { impl_->middleware.push_back(std::move(middleware)); }
 void Server::set_readiness(ReadinessCheck check) { impl_->readiness = std::move(check); }
+void Server::set_stream_handler(StreamHandler handler) {
+  impl_->stream_handler = std::move(handler);
+}
 asio::any_io_executor Server::executor() { return impl_->ioc.get_executor(); }
 asio::io_context& Server::context() { return impl_->ioc; }
 uint16_t Server::port() const { return impl_->port; }

@@ -24,6 +24,7 @@
 
 #include "common/http/message.hpp"
 #include "common/http/router.hpp"
+#include "common/http/stream.hpp"
 #include "common/result.hpp"
 
 namespace boost::asio {
@@ -53,6 +54,7 @@ struct ServerOptions {
   std::chrono::milliseconds body_timeout{30'000};    // reading the body
   std::chrono::milliseconds total_timeout{60'000};   // whole request incl. writing
   std::chrono::milliseconds shutdown_grace{10'000};  // in-flight requests get this long
+  bool expose_metrics = true;  // GET /metrics on this listener (off for a public gateway)
 };
 
 // Middleware runs after routing, before the handler: return a Response to answer now,
@@ -73,6 +75,9 @@ class Server {
   Router& router();
   void use(Middleware middleware);
   void set_readiness(ReadinessCheck check);
+  // Requests the router does not match go to `handler` with their body unread (a
+  // reverse proxy streams it). Without a stream handler they are a 404/405 as usual.
+  void set_stream_handler(StreamHandler handler);
 
   // The executor the server's threads run; services build their clients/pools on it.
   boost::asio::any_io_executor executor();

@@ -14,6 +14,7 @@
 #include <exception>
 
 #include "common/http/detail/server_impl.hpp"
+#include "common/http/detail/stream_io.hpp"
 #include "common/http/problem.hpp"
 #include "common/ids.hpp"
 #include "common/log.hpp"
@@ -44,6 +45,21 @@ struct Exchange {
   bool keep_alive = true;
   size_t bytes_out = 0;
 };
+
+template <class Fields>
+void fill_request_head(Request& out, const bhttp::request_header<Fields>& in,
+                       const std::string& remote) {
+  out.method = std::string(in.method_string());
+  out.target = std::string(in.target());
+  size_t q = out.target.find('?');
+  out.path = out.target.substr(0, q);
+  out.query = q == std::string::npos ? std::string() : out.target.substr(q + 1);
+  for (const auto& field : in) {
+    out.headers.add(field.name_string(), field.value());
+  }
+  out.remote_address = remote;
+  out.version = in.version();
+}
 
 void fill_request(Request& out, bhttp::request<bhttp::string_body>& in,
                   const std::string& remote) {
@@ -99,7 +115,8 @@ asio::awaitable<Response> dispatch(ServerImpl& server, Request& req) {
   co_return std::move(result).value();
 }
 
-void log_access(ServerImpl& server, const Exchange& ex, size_t bytes_in) {
+void log_access(ServerImpl& server, const Exchange& ex, size_t bytes_in,
+                const boost::json::object* extra = nullptr) {
   double seconds = std::chrono::duration<double>(Clock::now() - ex.started).count();
   const Request& req = ex.request;
   std::string route = req.route.empty() ? "unmatched" : req.route;
@@ -127,6 +144,9 @@ void log_access(ServerImpl& server, const Exchange& ex, size_t bytes_in) {
                              {"bytes_in", bytes_in},
                              {"bytes_out", ex.bytes_out},
                              {"remote", req.remote_address}};
+  if (extra) {
+    for (const auto& kv : *extra) fields[kv.key()] = kv.value();
+  }
   log::write(level, "request", fields);
 }
 
@@ -178,6 +198,53 @@ asio::awaitable<void> reject(ServerImpl& server, Connection& conn, Exchange& ex,
                                  {"status", status},
                                  {"detail", detail},
                                  {"remote", ex.request.remote_address}});
+}
+
+// A request for the stream handler: the body is read on demand while the handler runs.
+// Returns whether the connection may carry another request.
+asio::awaitable<bool> serve_streamed(ServerImpl& server, Connection& conn,
+                                     beast::flat_buffer& buffer,
+                                     bhttp::request_parser<bhttp::string_body>& parser,
+                                     Exchange& ex, const std::string& remote) {
+  const ServerOptions& opt = server.options;
+  auto& head = parser.get();
+  bool expect_continue = bhttp::token_list{head[bhttp::field::expect]}.exists("100-continue");
+  ex.keep_alive = head.keep_alive();
+  fill_request_head(ex.request, head, remote);
+  assign_ids(ex.request);
+  auto body_parser = std::make_unique<StreamRequestParser>(std::move(parser));
+  body_parser->body_limit(opt.max_body_bytes);
+  SessionBodyReader reader(conn.stream, buffer, *body_parser, opt.body_timeout, expect_continue);
+  SessionResponseWriter writer(
+      conn.stream, ex.request.version, ex.request.method == "HEAD", ex.request.request_id,
+      opt.body_timeout, [&server, &ex, &reader] {
+        return ex.keep_alive && !server.draining && reader.done() && !reader.failed();
+      });
+  StreamOutcome outcome;
+  bool threw = false;
+  try {
+    outcome = co_await server.stream_handler(ex.request, reader, writer);
+  } catch (const std::exception& e) {
+    log::error("stream handler threw", {{"request_id", ex.request.request_id},
+                                        {"trace_id", ex.request.trace.trace_id},
+                                        {"error", e.what()}});
+    threw = true;
+  }
+  bool keep = false;
+  if (threw && !writer.head_written()) {
+    outcome.response = problem(500, "internal error", ex.request.request_id);
+  }
+  if (outcome.response && !writer.head_written()) {
+    ex.response = std::move(*outcome.response);
+    ex.keep_alive = ex.keep_alive && reader.done() && !reader.failed();
+    keep = co_await write_response(server, conn, ex);
+  } else {
+    ex.response.status = outcome.status != 0 ? outcome.status : 502;
+    ex.bytes_out = writer.bytes_out();
+    keep = !threw && writer.finished_ok() && writer.keep_alive() && reader.done();
+  }
+  log_access(server, ex, reader.consumed(), &outcome.log_fields);
+  co_return keep;
 }
 
 }  // namespace
@@ -242,6 +309,12 @@ asio::awaitable<void> serve_connection(std::shared_ptr<ServerImpl> server,
       co_await reject(*server, *conn, ex, 400, detail);
     } else if (parser.content_length() && *parser.content_length() > opt.max_body_bytes) {
       co_await reject(*server, *conn, ex, 413, too_large);
+    } else if (server->stream_handler &&
+               !server->router
+                    .match(parser.get().method_string(),
+                           parser.get().target().substr(0, parser.get().target().find('?')))
+                    .handler) {
+      keep_going = co_await serve_streamed(*server, *conn, buffer, parser, ex, remote);
     } else {
       auto& head = parser.get();
       if (bhttp::token_list{head[bhttp::field::expect]}.exists("100-continue")) {

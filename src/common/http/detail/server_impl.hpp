@@ -44,6 +44,7 @@ struct ServerImpl : std::enable_shared_from_this<ServerImpl> {
   Router router;
   std::vector<Middleware> middleware;
   ReadinessCheck readiness;
+  StreamHandler stream_handler;
 
   // Owned through a pointer so ~Server can destroy it on its own: pending handlers (the
   // coroutine frames of accept loops and sessions) hold shared_ptr<ServerImpl>, and only
