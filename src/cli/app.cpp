@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/database_setup.hpp"
+#include "cli/deploy.hpp"
 #include "cli/service_catalog.hpp"
 #include "cli/supervisor.hpp"
 #include "common/pg/migrations.hpp"
@@ -117,6 +118,7 @@ int run(int argc, char** argv) {
 
   add_up(app);
   add_migrate(app);
+  add_deploy(app);
   gateway::register_cli(app);
   policy::register_cli(app);
   identity::register_cli(app);

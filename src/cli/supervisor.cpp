@@ -1,6 +1,8 @@
 #include "cli/supervisor.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/file.h>
@@ -13,8 +15,10 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 
 #include "cli/child_process.hpp"
+#include "cli/control_socket.hpp"
 #include "cli/database_setup.hpp"
 #include "cli/health_probe.hpp"
 #include "cli/supervisor_state.hpp"
@@ -42,7 +46,25 @@ struct Managed {
   Clock::time_point next_probe{};
   std::chrono::milliseconds backoff = 500ms;
   int failed_probes = 0;
+  std::string database_url;
+  bool retiring = false;  // `retire`d by a rolling deploy: stopped, never restarted
 };
+
+// A free loopback port for an extra instance (the kernel's pick; a race with another
+// process binding it in between is possible but harmless: the instance fails and restarts).
+uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  uint16_t port = 0;
+  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    socklen_t len = sizeof addr;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) port = ntohs(addr.sin_port);
+  }
+  if (fd >= 0) ::close(fd);
+  return port;
+}
 
 const char* kColors[] = {"\033[36m", "\033[35m", "\033[34m", "\033[33m", "\033[32m", "\033[96m",
                          "\033[95m", "\033[94m"};
@@ -65,6 +87,8 @@ class Supervisor {
   void check_health();
   void publish();
   void stop_all();
+  void handle_control();
+  std::string control_command(const std::string& line);
   std::map<std::string, std::string> service_env(const ServiceDef& def, uint16_t port,
                                                  const std::string& database_url);
 
@@ -75,6 +99,8 @@ class Supervisor {
   bool announced_ready_ = false;
   bool stopping_ = false;
   std::string state_path_;
+  ControlSocket control_;
+  std::string admin_token_;  // the gateway's admin API token, for rolling deploys
 };
 
 bool Supervisor::acquire_lock() {
@@ -124,6 +150,12 @@ std::map<std::string, std::string> Supervisor::service_env(const ServiceDef& def
   // The gateway's config names its upstreams by ${SERVICE_PORT}: the catalog's ports,
   // shifted like every other port (several stacks on one host).
   if (def.name == "gateway") {
+    env["GATEWAY_ADMIN_TOKEN"] = admin_token_;
+    for (const auto& other : opt_.services) {
+      std::string var;
+      for (char c : other.name) var.push_back(static_cast<char>(std::toupper(c)));
+      env[var + "_PORT"] = std::to_string(other.port + opt_.port_offset);
+    }
     for (const auto& other : all_services()) {
       std::string var;
       for (char c : other.name) var.push_back(static_cast<char>(std::toupper(c)));
@@ -193,7 +225,7 @@ void Supervisor::reap_children() {
     m.status.last_exit = describe_wait_status(*status);
     m.status.pid = 0;
     m.process.reset();
-    if (stopping_) {
+    if (stopping_ || m.retiring) {
       m.status.state = ServiceState::kStopped;
       continue;
     }
@@ -208,9 +240,81 @@ void Supervisor::reap_children() {
   }
 }
 
+void Supervisor::handle_control() {
+  std::string line;
+  int client = control_.accept_request(line);
+  if (client < 0) return;
+  ControlSocket::reply(client, control_command(line));
+}
+
+std::string Supervisor::control_command(const std::string& line) {
+  std::istringstream in(line);
+  std::string cmd, name;
+  in >> cmd >> name;
+  if (cmd == "gateway-admin") {
+    for (const auto& m : services_) {
+      if (m.def.name != "gateway") continue;
+      auto it = m.env.find("GATEWAY_ADMIN_PORT");
+      return "ok " + (it == m.env.end() ? std::string("8081") : it->second) + " " +
+             (m.env.count("GATEWAY_ADMIN_TOKEN") ? m.env.at("GATEWAY_ADMIN_TOKEN") : "");
+    }
+    return "error the gateway is not part of this `dts up`";
+  }
+  const Managed* model = nullptr;
+  std::string ports;
+  int live = 0;
+  for (const auto& m : services_) {
+    if (m.def.name != name || m.retiring) continue;
+    if (!model) model = &m;
+    ports += (ports.empty() ? "" : ",") + std::to_string(m.port);
+    ++live;
+  }
+  if (!model) return "error no running service \"" + name + "\"";
+  if (cmd == "list") return "ok " + ports;
+  if (cmd == "spawn") {
+    if (live >= 8) return "error too many instances of " + name;
+    Managed m;
+    m.def = model->def;
+    m.port = free_port();
+    if (m.port == 0) return "error no free port";
+    m.database_url = model->database_url;
+    m.env = service_env(m.def, m.port, m.database_url);
+    m.status.name = name;
+    m.status.url = "http://127.0.0.1:" + std::to_string(m.port);
+    say("starting another " + name + " instance on port " + std::to_string(m.port));
+    start_service(m);
+    services_.push_back(std::move(m));
+    publish();
+    return "ok " + std::to_string(services_.back().port);
+  }
+  if (cmd == "retire") {
+    int port = 0;
+    in >> port;
+    if (live <= 1) return "error refusing to retire the last instance of " + name;
+    for (auto& m : services_) {
+      if (m.def.name == name && m.port == port && !m.retiring) {
+        m.retiring = true;
+        say("retiring " + name + " on port " + std::to_string(port));
+        if (m.process) {
+          m.status.state = ServiceState::kStopping;
+          m.process->signal(SIGTERM);
+        } else {
+          m.status.state = ServiceState::kStopped;
+        }
+        publish();
+        return "ok";
+      }
+    }
+    return "error no instance of " + name + " on port " + std::to_string(port);
+  }
+  return "error unknown command \"" + cmd + "\"";
+}
+
 void Supervisor::check_health() {
   auto now = Clock::now();
-  bool changed = false;
+  size_t before_erase = services_.size();
+  std::erase_if(services_, [](const Managed& m) { return m.retiring && !m.process; });
+  bool changed = services_.size() != before_erase;
   for (auto& m : services_) {
     if (m.status.state == ServiceState::kRestarting && now >= m.restart_at) {
       say("restarting " + m.def.name + " (restart #" + std::to_string(m.status.restarts) + ")");
@@ -309,6 +413,10 @@ int Supervisor::run() {
   state_path_ = opt_.home + "/up.json";
   if (!acquire_lock()) return 1;
   int sigfd = block_signals();
+  if (auto s = control_.listen(opt_.home + "/control.sock"); !s.ok()) {
+    say("warning: " + s.error().message() + " (rolling deploys unavailable)");
+  }
+  admin_token_ = ids::new_uuid_v4() + ids::new_uuid_v4();
 
   database_ = std::make_unique<DatabaseSetup>(opt_.home, opt_.database_url);
   auto t0 = Clock::now();
@@ -331,6 +439,7 @@ int Supervisor::run() {
       }
       url = *conninfo;
     }
+    m.database_url = url;
     m.env = service_env(def, m.port, url);
     m.status.name = def.name;
     m.status.url = "http://127.0.0.1:" + std::to_string(m.port);
@@ -346,6 +455,7 @@ int Supervisor::run() {
   while (running) {
     std::vector<pollfd> fds;
     fds.push_back({sigfd, POLLIN, 0});
+    fds.push_back({control_.fd(), POLLIN, 0});
     std::vector<size_t> owners;
     for (size_t i = 0; i < services_.size(); ++i) {
       if (services_[i].process && services_[i].process->output_fd() >= 0) {
@@ -363,8 +473,9 @@ int Supervisor::run() {
         }
       }
     }
-    for (size_t k = 1; k < fds.size(); ++k) {
-      if (fds[k].revents) pump_output(services_[owners[k - 1]], owners[k - 1]);
+    if (fds[1].revents & POLLIN) handle_control();
+    for (size_t k = 2; k < fds.size(); ++k) {
+      if (fds[k].revents) pump_output(services_[owners[k - 2]], owners[k - 2]);
     }
     reap_children();
     if (running) check_health();

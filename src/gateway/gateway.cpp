@@ -3,6 +3,8 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <cctype>
+
 #include "common/http/problem.hpp"
 #include "common/log.hpp"
 #include "gateway/path_normalizer.hpp"
@@ -47,7 +49,15 @@ std::optional<std::string> framing_problem(const http::Request& req) {
   }
   if (te > 1) return "repeated Transfer-Encoding";
   if (host > 1) return "repeated Host header";
-  if (host == 0 && req.version >= 11) return "HTTP/1.1 request without Host";
+  if (host == 0 && req.version >= 11) return "request without Host header";
+  // A Host with anything but name/address characters (a folded line, spaces, a path)
+  // would be read differently by the next hop.
+  for (char c : req.header("Host")) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
+          c == '[' || c == ']' || c == '_')) {
+      return "malformed Host header";
+    }
+  }
   if (req.target.empty() || req.target[0] != '/') return "request target must be a path";
   return std::nullopt;
 }
@@ -246,6 +256,7 @@ asio::awaitable<http::StreamOutcome> Gateway::handle(http::Request& req, http::B
   if (auto bad = framing_problem(req)) {
     metrics_.rejected("bad_framing");
     outcome = respond(http::problem(400, *bad, req.request_id));
+    outcome.close_connection = true;
   } else if (auto norm = normalize_path(req.path); !norm.ok()) {
     metrics_.rejected("bad_path");
     outcome = respond(http::problem(400, norm.error().message(), req.request_id));

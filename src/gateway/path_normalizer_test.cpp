@@ -72,7 +72,7 @@ TEST(PathNormalizer, RejectsHugePaths) {
   std::string p = "/" + std::string(10000, 'a');
   EXPECT_FALSE(normalize_path(p).ok());
   std::string dots = "/";
-  for (int i = 0; i < 2000; ++i) dots += "a/../";
+  for (int i = 0; i < 1000; ++i) dots += "a/../";
   auto r = normalize_path(dots);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, "/");

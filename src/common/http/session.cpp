@@ -236,7 +236,8 @@ asio::awaitable<bool> serve_streamed(ServerImpl& server, Connection& conn,
   }
   if (outcome.response && !writer.head_written()) {
     ex.response = std::move(*outcome.response);
-    ex.keep_alive = ex.keep_alive && reader.done() && !reader.failed();
+    ex.keep_alive = ex.keep_alive && reader.done() && !reader.failed() &&
+                    !outcome.close_connection;
     keep = co_await write_response(server, conn, ex);
   } else {
     ex.response.status = outcome.status != 0 ? outcome.status : 502;

@@ -66,6 +66,7 @@ struct StreamOutcome {
   std::optional<Response> response;
   unsigned status = 0;  // the streamed status, for logs and metrics
   uint64_t bytes_out = 0;
+  bool close_connection = false;   // e.g. after a framing error: the stream is not trusted
   boost::json::object log_fields;  // merged into the access log line (target, principal...)
 };
 
