@@ -123,11 +123,11 @@ class GatewayE2E : public ::testing::Test {
     out.close();
     fs::rename(dir_ / "gateway.yaml.tmp", dir_ / "gateway.yaml");  // atomic, like editors
   }
-  Reply get_until(uint16_t port, const std::string& path, const std::string& body_has) {
+  Reply get_until(uint16_t port, const std::string& path, const std::string& body) {
     Reply r;
     for (int i = 0; i < 100; ++i) {
       r = send(port, "GET", path);
-      if (r.body.find(body_has) != std::string::npos) break;
+      if (r.status == 200 && r.body == body) break;
       std::this_thread::sleep_for(50ms);
     }
     return r;
