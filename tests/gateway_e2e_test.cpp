@@ -55,6 +55,7 @@ class GatewayProcess {
                 {"GATEWAY_CONFIG_POLL", "100ms"},
                 {"GATEWAY_WEB_ROOT", config.parent_path().string()},
                 {"HTTP_THREADS", "2"},
+                {"POLICY_BUNDLE", std::string(DTS_SOURCE_DIR) + "/policies"},
                 {"SHUTDOWN_GRACE", "2s"}};
     auto child = cli::ChildProcess::spawn(spec);
     EXPECT_TRUE(child.ok());

@@ -151,6 +151,9 @@ std::map<std::string, std::string> Supervisor::service_env(const ServiceDef& def
   // shifted like every other port (several stacks on one host).
   if (def.name == "gateway") {
     env["GATEWAY_ADMIN_TOKEN"] = admin_token_;
+    if (std::filesystem::is_directory(opt_.root + "/policies")) {
+      env["POLICY_BUNDLE"] = opt_.root + "/policies";  // the PEP evaluates it in-process
+    }
     for (const auto& other : opt_.services) {
       std::string var;
       for (char c : other.name) var.push_back(static_cast<char>(std::toupper(c)));

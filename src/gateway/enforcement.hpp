@@ -24,8 +24,9 @@ struct EnforcementResult {
   std::string reason;
 };
 
-// `path` is the normalized path the rule matched.
+// `path` is the normalized path the rule matched (what the policy sees); `upstream_path` is
+// the path the service will receive (after strip_prefix; what an internal signature covers).
 using EnforceFn = std::function<boost::asio::awaitable<EnforcementResult>(
-    const http::Request& request, const std::string& path)>;
+    const http::Request& request, const std::string& path, const std::string& upstream_path)>;
 
 }  // namespace dts::gateway

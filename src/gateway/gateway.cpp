@@ -278,6 +278,11 @@ asio::awaitable<http::StreamOutcome> Gateway::handle(http::Request& req, http::B
       outcome = respond(std::move(*pre));
     } else {
       strip_internal_headers(req.headers);
+      std::string upstream_path = path;
+      if (!rule.strip_prefix.empty() && upstream_path.starts_with(rule.strip_prefix)) {
+        upstream_path = upstream_path.substr(rule.strip_prefix.size());
+        if (upstream_path.empty() || upstream_path[0] != '/') upstream_path = "/" + upstream_path;
+      }
       bool allowed = true;
       http::Headers pep_upstream;
       if (rule.protected_route) {
@@ -289,7 +294,7 @@ asio::awaitable<http::StreamOutcome> Gateway::handle(http::Request& req, http::B
                                           req.request_id));
           allowed = false;
         } else {
-          EnforcementResult verdict = co_await enforcer_(req, path);
+          EnforcementResult verdict = co_await enforcer_(req, path, upstream_path);
           principal = verdict.principal;
           tenant = verdict.tenant;
           decision = verdict.allow ? "allow" : "deny";
@@ -341,13 +346,6 @@ asio::awaitable<http::StreamOutcome> Gateway::handle(http::Request& req, http::B
             ForwardPlan plan;
             plan.group = group;
             plan.rule = &rule;
-            std::string upstream_path = path;
-            if (!rule.strip_prefix.empty() && upstream_path.starts_with(rule.strip_prefix)) {
-              upstream_path = upstream_path.substr(rule.strip_prefix.size());
-              if (upstream_path.empty() || upstream_path[0] != '/') {
-                upstream_path = "/" + upstream_path;
-              }
-            }
             plan.target = req.query.empty() ? upstream_path : upstream_path + "?" + req.query;
             plan.headers = upstream_headers(req);
             for (const auto& [n, v] : pep_upstream) plan.headers.set(n, v);

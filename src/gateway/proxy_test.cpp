@@ -129,7 +129,8 @@ TEST_F(ProxyTest, ProtectedRoutesFailClosedWithoutEnforcer) {
 
 TEST_F(ProxyTest, EnforcerDecidesAndAddsHeaders) {
   gw_->gateway().set_enforcer(
-      [](const http::Request& req, const std::string& path) -> asio::awaitable<EnforcementResult> {
+      [](const http::Request& req, const std::string& path,
+         const std::string&) -> asio::awaitable<EnforcementResult> {
         EnforcementResult r;
         if (req.header("Authorization") == "Bearer good") {
           r.allow = true;

@@ -17,6 +17,8 @@
 #include "gateway/admin_api.hpp"
 #include "gateway/gateway.hpp"
 #include "gateway/health_monitor.hpp"
+#include "gateway/pep/enforcer.hpp"
+#include "gateway/pep_adapter.hpp"
 
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
@@ -34,6 +36,7 @@ struct Config {
   uint16_t admin_port = kDefaultAdminPort;
   std::string admin_token;
   std::chrono::milliseconds config_poll{1000};
+  pep::EnforcerConfig pep;
 };
 
 Config read_config(config::Reader& r) {
@@ -55,6 +58,7 @@ Config read_config(config::Reader& r) {
   c.admin_port = r.port("GATEWAY_ADMIN_PORT", kDefaultAdminPort);
   c.admin_token = r.string("GATEWAY_ADMIN_TOKEN", "");
   c.config_poll = r.duration("GATEWAY_CONFIG_POLL", c.config_poll);
+  c.pep = pep::read_enforcer_config(r);
   // The listener's own cap is the largest body any rule may allow; rules lower it.
   c.runtime.http.max_body_bytes = c.gateway.body_cap;
   c.runtime.http.expose_metrics = false;  // metrics live on the admin listener
@@ -127,7 +131,15 @@ int run() {
   admin_options.shutdown_grace = std::chrono::milliseconds(1000);
   http::Server admin("gateway-admin", admin_options, registry);
 
+  // The PEP for `protected: true` rules (JWT + policy); built before the gateway so it
+  // outlives every request.
+  auto enforcer = pep::Enforcer::create(config.pep, server.executor(), &registry);
+  if (!enforcer.ok()) {
+    log::error("start-up failed", {{"error", "policy enforcement: " + enforcer.error().message()}});
+    return 1;
+  }
   Gateway gateway(config.gateway, server.executor(), registry);
+  gateway.set_enforcer(make_enforce_fn(**enforcer));
   gateway.apply(std::move(initial).value());
   log::info("config loaded", {{"path", config.gateway.config_path},
                               {"web_root", config.gateway.web_root.string()}});
