@@ -11,3 +11,6 @@ bench/footprint.sh "$build"
 echo
 echo "## Rego engine"
 bench/rego/run.sh "$build"
+echo
+echo "## Gateway as a reverse proxy vs nginx and haproxy"
+bench/gateway/run.sh "$build"

@@ -142,13 +142,8 @@ asio::awaitable<Status> SessionResponseWriter::write_head(unsigned status, const
   res_.body().size = 0;
   res_.body().more = !no_body_;
   sr_ = std::make_unique<bhttp::response_serializer<bhttp::buffer_body>>(res_);
-  boost::system::error_code ec;
-  stream_.expires_after(timeout_);
-  co_await bhttp::async_write_header(stream_, *sr_, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) {
-    failed_ = true;
-    co_return unavailable("writing response head: " + ec.message());
-  }
+  // The head goes out with the first body bytes (or at finish): one write instead of two,
+  // so a small answer is one segment and never waits on Nagle + delayed ACK.
   co_return ok_status();
 }
 
@@ -175,14 +170,20 @@ asio::awaitable<Status> SessionResponseWriter::finish() {
   if (!head_written_ || failed_) co_return internal_error("response not writable");
   if (finished_) co_return ok_status();
   finished_ = true;
-  if (no_body_) co_return ok_status();
-  auto& body = res_.body();
-  body.data = nullptr;
-  body.size = 0;
-  body.more = false;
   boost::system::error_code ec;
   stream_.expires_after(timeout_);
-  co_await bhttp::async_write(stream_, *sr_, asio::redirect_error(asio::use_awaitable, ec));
+  if (no_body_) {
+    if (!sr_->is_header_done()) {
+      co_await bhttp::async_write_header(stream_, *sr_,
+                                         asio::redirect_error(asio::use_awaitable, ec));
+    }
+  } else {
+    auto& body = res_.body();
+    body.data = nullptr;
+    body.size = 0;
+    body.more = false;
+    co_await bhttp::async_write(stream_, *sr_, asio::redirect_error(asio::use_awaitable, ec));
+  }
   if (ec) {
     failed_ = true;
     co_return unavailable("finishing response: " + ec.message());
