@@ -182,6 +182,27 @@ TEST_F(GatewayE2E, ServesReloadsAndStops) {
   EXPECT_EQ(*code, 0) << gw.log();
 }
 
+// The PEP is wired in: a protected rule never reaches the service without a valid token.
+TEST_F(GatewayE2E, ProtectedRulesGoThroughThePep) {
+  write_config(a_.address(), "  - {name: core, priority: -1, match: {path: {prefix: /api/core}}, "
+                             "protected: true, action: {forward: g}}\n");
+  uint16_t port = free_port(), admin = free_port();
+  GatewayProcess gw(dir_ / "gateway.yaml", port, admin);
+  ASSERT_TRUE(gw.wait_for("\"listening\"")) << gw.log();
+  ASSERT_EQ(get_until(port, "/api/status/200", "a").body, "a") << gw.log();
+  int before = a_.requests();
+  Reply anonymous = send(port, "GET", "/api/core/datasets", "X-Dts-Principal: admin\r\n");
+  EXPECT_EQ(anonymous.status, 401) << anonymous.body;
+  EXPECT_NE(anonymous.header("WWW-Authenticate").find("Bearer"), std::string::npos);
+  EXPECT_EQ(anonymous.header("Content-Type"), "application/problem+json");
+  Reply forged = send(port, "GET", "/api/core/datasets",
+                      "Authorization: Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.\r\n");
+  EXPECT_EQ(forged.status, 401) << forged.body;
+  EXPECT_EQ(a_.requests(), before);  // nothing reached the service
+  gw.signal(SIGTERM);
+  EXPECT_EQ(gw.wait_exit().value_or(-1), 0) << gw.log();
+}
+
 TEST_F(GatewayE2E, BadConfigStopsStartUpNamingTheField) {
   {
     std::ofstream(dir_ / "gateway.yaml")
