@@ -17,6 +17,7 @@ namespace dts::rego {
 
 struct Body;
 struct Term;
+struct Builtin;
 using TermPtr = std::shared_ptr<Term>;
 
 enum class TermKind {
@@ -30,6 +31,25 @@ enum class TermKind {
   kSetCompr,     // head | body
   kObjectCompr,  // key: head | body
   kCall,         // fn(items...)
+};
+
+// What the evaluator needs to know about a term without comparing names on every step:
+// the root documents and the calls it evaluates inline. Set by annotate_ops() after
+// compilation (names are final then).
+enum class TermOp : uint8_t {
+  kNone,
+  kInput,   // var `input`
+  kData,    // var `data`
+  kEq,      // call eq (=)
+  kAssign,  // call assign (:=)
+  kPrint,
+  kWalk,
+  kEqual,  // comparisons: evaluated inline unless mocked with `with`
+  kNeq,
+  kLt,
+  kLte,
+  kGt,
+  kGte,
 };
 
 struct Term {
@@ -46,6 +66,8 @@ struct Term {
   std::vector<int> free_slots;  // comprehensions: outer slots they read (after compile)
   bool user_call = false;       // kCall: resolved to a user function (name = data path)
   bool has_output = false;      // kCall: last operand is the output (f(x, y) for y := f(x))
+  const Builtin* builtin = nullptr;  // kCall: the resolved builtin (after compile), if any
+  TermOp op = TermOp::kNone;         // see TermOp (after compile)
 
   bool is_var() const { return kind == TermKind::kVar; }
   bool is_wildcard() const { return kind == TermKind::kVar && name.rfind("$", 0) == 0; }
@@ -57,6 +79,9 @@ TermPtr make_call(std::string name, std::vector<TermPtr> args, Location loc);
 // Deep copy (compilation annotates terms in place; rules sharing a parsed head need copies).
 TermPtr clone_term(const TermPtr& t);
 std::shared_ptr<Body> clone_body(const Body& b);
+// Sets Term::op on every term reachable from a body/rule (idempotent).
+void annotate_ops(Body& body);
+void annotate_ops(Term& term);
 // Rego text of a term, for messages ("data.x.y", "f(x)").
 std::string term_to_string(const Term& t);
 

@@ -87,6 +87,7 @@ std::shared_ptr<CompiledQuery> Compiler::compile_query(std::shared_ptr<Body> bod
   if (errors_.size() != before || !order_body(*body, bound)) {
     return nullptr;
   }
+  annotate_ops(*body);
   auto q = std::make_shared<CompiledQuery>();
   q->body = std::move(body);
   q->num_slots = next_slot_;

@@ -174,6 +174,17 @@ std::shared_ptr<CompiledPolicy> Compiler::compile(std::vector<ModulePtr> modules
     check_recursion(*p);
   }
   if (errors_.size() == before) {
+    for (const auto& m : p->modules_) {
+      for (const auto& r : m->rules) {
+        for (Rule* clause = r.get(); clause != nullptr; clause = clause->else_rule.get()) {
+          for (const auto& k : clause->keys) annotate_ops(*k);
+          if (clause->key) annotate_ops(*clause->key);
+          if (clause->value) annotate_ops(*clause->value);
+          for (const auto& a : clause->args) annotate_ops(*a);
+          annotate_ops(clause->body);
+        }
+      }
+    }
     std::function<void(RuleNode&)> index_all = [&](RuleNode& n) {
       build_rule_index(n);
       for (auto& [k, child] : n.children) index_all(*child);

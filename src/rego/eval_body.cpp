@@ -136,7 +136,9 @@ bool Evaluator::eval_some_in(const Literal& lit, Frame& f, const Cont& k) {
       case Kind::kArray: {
         const auto& arr = c.as_array();
         for (size_t i = 0; i < arr.size(); ++i) {
-          if (!visit(Value::number(static_cast<int64_t>(i)), arr[i])) return false;
+          bool more = lit.key ? visit(Value::number(static_cast<int64_t>(i)), arr[i])
+                              : unify(*lit.val, arr[i], f, k);
+          if (!more) return false;
         }
         return true;
       }
@@ -204,10 +206,20 @@ bool Evaluator::eval_expr(const Literal& lit, Frame& f, const Cont& k) {
     if (top) expr_values_[&lit] = Value::boolean(true);
     return k();
   };
-  if (e.kind == TermKind::kCall && e.name == "eq" && e.items.size() == 2) {
+  // Comparisons of looked-up values (`p.action == input.action`) need no continuation.
+  if (is_comparison(e.op) && !e.has_output && e.items.size() == 2 && mocks_.empty()) {
+    const Value* a = nullptr;
+    const Value* b = nullptr;
+    Lookup la = lookup(*e.items[0], f, a);
+    if (la == Lookup::kUndefined) return true;
+    Lookup lb = la == Lookup::kFound ? lookup(*e.items[1], f, b) : Lookup::kComplex;
+    if (lb == Lookup::kUndefined) return true;
+    if (lb == Lookup::kFound) return compare_op(e.op, *a, *b) ? record_true() : true;
+  }
+  if (e.op == TermOp::kEq && e.items.size() == 2) {
     return unify_terms(*e.items[0], *e.items[1], f, record_true);
   }
-  if (e.kind == TermKind::kCall && e.name == "assign" && e.items.size() == 2) {
+  if (e.op == TermOp::kAssign && e.items.size() == 2) {
     return eval_term(*e.items[1], f,
                      [&](const Value& v) { return unify(*e.items[0], v, f, record_true); });
   }

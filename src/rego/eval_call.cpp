@@ -11,57 +11,124 @@ bool Evaluator::finish_call(const Term& t, const Value& result, Frame& f, const 
   return k(result);
 }
 
-bool Evaluator::eval_call(const Term& t, Frame& f, const VCont& k) {
-  if (t.name == "print") return eval_print(t, f, k);
-  size_t nin = t.has_output ? t.items.size() - 1 : t.items.size();
-  std::vector<TermPtr> inputs(t.items.begin(), t.items.begin() + static_cast<long>(nin));
-  std::vector<Value> args;
-  return eval_items(inputs, 0, args, f, [&] {
-    std::string name = t.name;
-    bool user = t.user_call;
-    if (auto it = mocks_.find(t.name); it != mocks_.end()) {
-      if (it->second.value) return finish_call(t, *it->second.value, f, k);
-      name = it->second.function;
-      user = it->second.user;
-    }
-    // Inside a replacement function the replaced name means the original again, so a mock
-    // may delegate to it (`mock_count(x) := count(x)`).
-    std::optional<Mock> suspended;
-    if (name != t.name) {
-      suspended = mocks_[t.name];
-      mocks_.erase(t.name);
-    }
-    bool r;
-    if (user) {
-      const RuleNode* node = policy_.function(name);
-      std::optional<Value> v;
-      if (node != nullptr) v = call_function(*node, args, t.loc);
-      if (suspended) mocks_[t.name] = *suspended;
-      if (error_) return false;
-      return v ? finish_call(t, *v, f, k) : true;
-    }
-    if (name == "walk") {
-      r = eval_walk(t, args[0], f, k);
-    } else {
-      r = call_builtin(t, name, args, f, k);
-    }
-    if (suspended) mocks_[t.name] = *suspended;
-    return r;
+namespace {
+
+// Operands of a call: inline for the usual few, on the heap beyond that.
+constexpr size_t kInlineArgs = 4;
+
+}  // namespace
+
+bool Evaluator::eval_args(const std::vector<TermPtr>& items, size_t i, size_t end, Value* out,
+                          Frame& f, const Cont& k) {
+  // Ground operands need no continuation; they are the common case (`x == input.y`).
+  for (; i < end; ++i) {
+    const Value* v = nullptr;
+    Lookup l = lookup(*items[i], f, v);
+    if (l == Lookup::kUndefined) return true;
+    if (l == Lookup::kComplex) break;
+    out[i] = *v;
+  }
+  if (i == end) return k();
+  return eval_term(*items[i], f, [&](const Value& v) {
+    out[i] = v;
+    return eval_args(items, i + 1, end, out, f, k);
   });
 }
 
-bool Evaluator::call_builtin(const Term& t, const std::string& name, const std::vector<Value>& args,
+bool Evaluator::eval_call(const Term& t, Frame& f, const VCont& k) {
+  if (t.op == TermOp::kPrint) return eval_print(t, f, k);
+  size_t nin = t.has_output ? t.items.size() - 1 : t.items.size();
+  // Comparisons are the bulk of policy bodies: evaluated here, not through the registry,
+  // unless a `with` replaces them.
+  if (is_comparison(t.op) && nin == 2 && mocks_.empty()) {
+    const Value* a = nullptr;
+    const Value* b = nullptr;
+    Lookup la = lookup(*t.items[0], f, a);
+    if (la == Lookup::kUndefined) return true;
+    Lookup lb = la == Lookup::kFound ? lookup(*t.items[1], f, b) : Lookup::kComplex;
+    if (lb == Lookup::kUndefined) return true;
+    if (lb == Lookup::kFound) {
+      return finish_call(t, Value::boolean(compare_op(t.op, *a, *b)), f, k);
+    }
+  }
+  Value inline_args[kInlineArgs];
+  std::vector<Value> heap_args;
+  Value* out = inline_args;
+  if (nin > kInlineArgs) {
+    heap_args.resize(nin);
+    out = heap_args.data();
+  }
+  // `out` stays alive and unchanged while the continuation runs (a builtin may hand its
+  // operands to k, e.g. walk).
+  return eval_args(t.items, 0, nin, out, f, [&] {
+    std::span<const Value> args(out, nin);
+    if (!mocks_.empty()) return call_mocked(t, args, f, k);
+    if (is_comparison(t.op)) {
+      return finish_call(t, Value::boolean(compare_op(t.op, args[0], args[1])), f, k);
+    }
+    if (t.user_call) return call_user(t, t.name, args, f, k);
+    if (t.op == TermOp::kWalk) return eval_walk(t, args[0], f, k);
+    return call_builtin(t, t.name, args, f, k);
+  });
+}
+
+bool Evaluator::call_user(const Term& t, const std::string& name, std::span<const Value> args,
+                          Frame& f, const VCont& k) {
+  const RuleNode* node = policy_.function(name);
+  std::optional<Value> v;
+  if (node != nullptr) v = call_function(*node, args, t.loc);
+  if (error_) return false;
+  return v ? finish_call(t, *v, f, k) : true;
+}
+
+bool Evaluator::call_mocked(const Term& t, std::span<const Value> args, Frame& f,
+                            const VCont& k) {
+  std::string name = t.name;
+  bool user = t.user_call;
+  if (auto it = mocks_.find(t.name); it != mocks_.end()) {
+    if (it->second.value) return finish_call(t, *it->second.value, f, k);
+    name = it->second.function;
+    user = it->second.user;
+  }
+  // Inside a replacement function the replaced name means the original again, so a mock
+  // may delegate to it (`mock_count(x) := count(x)`).
+  std::optional<Mock> suspended;
+  if (name != t.name) {
+    suspended = mocks_[t.name];
+    mocks_.erase(t.name);
+  }
+  bool r;
+  if (user) {
+    const RuleNode* node = policy_.function(name);
+    std::optional<Value> v;
+    if (node != nullptr) v = call_function(*node, args, t.loc);
+    if (suspended) mocks_[t.name] = *suspended;
+    if (error_) return false;
+    return v ? finish_call(t, *v, f, k) : true;
+  }
+  if (name == "walk") {
+    r = eval_walk(t, args[0], f, k);
+  } else {
+    r = call_builtin(t, name, args, f, k);
+  }
+  if (suspended) mocks_[t.name] = *suspended;
+  return r;
+}
+
+bool Evaluator::call_builtin(const Term& t, const std::string& name, std::span<const Value> args,
                              Frame& f, const VCont& k) {
-  const Builtin* b = policy_.registry().find(name);
+  // The compiler resolved the call's own builtin; a `with` mock may name another one.
+  const Builtin* b = t.builtin != nullptr && name == t.name ? t.builtin
+                                                            : policy_.registry().find(name);
   if (b == nullptr) {
     return fail(kEvalTypeError, "undefined function " + name, t.loc);
   }
   std::string cache_key;
   if (b->decl.nondeterministic) {
-    cache_key = name + Value::array(Array(args)).to_json();
+    cache_key = name + Value::array(Array(args.begin(), args.end())).to_json();
     if (auto cached = cache_get(cache_key)) return finish_call(t, *cached, f, k);
   }
-  auto r = b->fn(std::span<const Value>(args), *this);
+  auto r = b->fn(args, *this);
   if (!r.ok()) {
     switch (classify(r.error())) {
       case BuiltinErrorKind::kUndefined:

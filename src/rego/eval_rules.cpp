@@ -141,7 +141,7 @@ std::optional<Value> Evaluator::node_value(const RuleNode& node) {
         bool constant = r->value->kind == TermKind::kValue;
         for (const auto& key : r->keys) constant = constant && key->kind == TermKind::kValue;
         eval_body(r->body, 0, fr, [&] {
-          return eval_items(r->keys, 0, keys, fr, [&] {
+          return eval_items(r->keys, 0, r->keys.size(), keys, fr, [&] {
             return eval_term(*r->value, fr, [&](const Value& v) {
               if (!insert_nested(obj, keys, 0, v)) {
                 return fail(kEvalConflictError, "object keys must be unique", r->loc);
@@ -190,7 +190,7 @@ std::optional<Value> Evaluator::virtual_doc(const RuleNode& node, const Value* b
   return out;
 }
 
-std::optional<Value> Evaluator::call_function(const RuleNode& node, const std::vector<Value>& args,
+std::optional<Value> Evaluator::call_function(const RuleNode& node, std::span<const Value> args,
                                               const Location& loc) {
   if (!enter(loc)) return std::nullopt;
   std::vector<Value> values;
@@ -199,7 +199,7 @@ std::optional<Value> Evaluator::call_function(const RuleNode& node, const std::v
       Frame fr;
       fr.slots.resize(static_cast<size_t>(clause->num_slots));
       bool found = false;
-      std::function<bool(size_t)> step = [&](size_t i) -> bool {
+      auto step = [&](auto& self, size_t i) -> bool {
         if (i == clause->args.size()) {
           return eval_body(clause->body, 0, fr, [&] {
             return eval_term(*clause->value, fr, [&](const Value& v) {
@@ -209,9 +209,9 @@ std::optional<Value> Evaluator::call_function(const RuleNode& node, const std::v
             });
           });
         }
-        return unify(*clause->args[i], args[i], fr, [&] { return step(i + 1); });
+        return unify(*clause->args[i], args[i], fr, [&] { return self(self, i + 1); });
       };
-      step(0);
+      step(step, 0);
       if (error_) {
         leave();
         return std::nullopt;

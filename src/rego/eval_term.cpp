@@ -13,12 +13,12 @@ bool Evaluator::bind(int slot, const Value& v, Frame& f, const Cont& k) {
   return r;
 }
 
-bool Evaluator::eval_items(const std::vector<TermPtr>& items, size_t i, std::vector<Value>& acc,
-                           Frame& f, const std::function<bool()>& k) {
-  if (i == items.size()) return k();
+bool Evaluator::eval_items(const std::vector<TermPtr>& items, size_t i, size_t end,
+                           std::vector<Value>& acc, Frame& f, const Cont& k) {
+  if (i == end) return k();
   return eval_term(*items[i], f, [&](const Value& v) {
     acc.push_back(v);
-    bool r = eval_items(items, i + 1, acc, f, k);
+    bool r = eval_items(items, i + 1, end, acc, f, k);
     acc.pop_back();
     return r;
   });
@@ -33,8 +33,8 @@ bool Evaluator::eval_term(const Term& t, Frame& f, const VCont& k) {
         const auto& s = f.slots[static_cast<size_t>(t.slot)];
         return s ? k(*s) : true;
       }
-      if (t.name == "input") return input_ ? k(*input_) : true;
-      if (t.name == "data") {
+      if (t.op == TermOp::kInput) return input_ ? k(*input_) : true;
+      if (t.op == TermOp::kData) {
         auto v = virtual_doc(policy_.root(), &data_);
         if (error_) return false;
         return v ? k(*v) : true;
@@ -45,16 +45,19 @@ bool Evaluator::eval_term(const Term& t, Frame& f, const VCont& k) {
       return eval_ref(t, f, k);
     case TermKind::kArray: {
       std::vector<Value> acc;
-      return eval_items(t.items, 0, acc, f, [&] { return k(Value::array(Array(acc))); });
+      acc.reserve(t.items.size());
+      return eval_items(t.items, 0, t.items.size(), acc, f, [&] { return k(Value::array(Array(acc))); });
     }
     case TermKind::kSet: {
       std::vector<Value> acc;
-      return eval_items(t.items, 0, acc, f,
+      acc.reserve(t.items.size());
+      return eval_items(t.items, 0, t.items.size(), acc, f,
                         [&] { return k(Value::set(Set(acc.begin(), acc.end()))); });
     }
     case TermKind::kObject: {
       std::vector<Value> acc;
-      return eval_items(t.items, 0, acc, f, [&] {
+      acc.reserve(t.items.size());
+      return eval_items(t.items, 0, t.items.size(), acc, f, [&] {
         Object obj;
         for (size_t i = 0; i + 1 < acc.size(); i += 2) obj.insert_or_assign(acc[i], acc[i + 1]);
         return k(Value::object(std::move(obj)));
@@ -103,20 +106,75 @@ bool Evaluator::eval_compr(const Term& t, Frame& f, const VCont& k) {
   return k(Value::object(std::move(obj)));
 }
 
+const Value* Evaluator::ground_value(const Term& t, const Frame& f) const {
+  switch (t.kind) {
+    case TermKind::kValue:
+      return &t.value;
+    case TermKind::kVar:
+      if (t.slot >= 0) {
+        const auto& s = f.slots[static_cast<size_t>(t.slot)];
+        return s ? &*s : nullptr;
+      }
+      if (t.op == TermOp::kInput && input_) return &*input_;
+      return nullptr;
+    default:
+      return nullptr;
+  }
+}
+
+Evaluator::Lookup Evaluator::lookup(const Term& t, const Frame& f, const Value*& out) const {
+  if (const Value* v = ground_value(t, f)) {
+    out = v;
+    return Lookup::kFound;
+  }
+  if (t.kind != TermKind::kRef) return Lookup::kComplex;
+  const Term& head = *t.items[0];
+  const Value* cur = nullptr;
+  if (head.is_var() && head.slot >= 0) {
+    const auto& s = f.slots[static_cast<size_t>(head.slot)];
+    if (!s) return Lookup::kComplex;
+    cur = &*s;
+  } else if (head.is_var() && head.op == TermOp::kInput) {
+    if (!input_) return Lookup::kUndefined;
+    cur = &*input_;
+  } else {
+    return Lookup::kComplex;
+  }
+  for (size_t i = 1; i < t.items.size(); ++i) {
+    const Value* key = ground_value(*t.items[i], f);
+    if (key == nullptr) return Lookup::kComplex;
+    cur = cur->find(*key);
+    if (cur == nullptr) return Lookup::kUndefined;
+  }
+  out = cur;
+  return Lookup::kFound;
+}
+
 bool Evaluator::eval_ref(const Term& t, Frame& f, const VCont& k) {
   const Term& head = *t.items[0];
   if (head.is_var() && head.slot < 0) {
-    if (head.name == "data") {
+    if (head.op == TermOp::kData) {
       return eval_data(t, 1, &policy_.root(), &data_, f, k);
     }
-    if (head.name == "input") {
+    if (head.op == TermOp::kInput) {
       return input_ ? eval_path(t, 1, *input_, f, k) : true;
     }
   }
   return eval_term(head, f, [&](const Value& v) { return eval_path(t, 1, v, f, k); });
 }
 
-bool Evaluator::eval_path(const Term& ref, size_t i, const Value& cur, Frame& f, const VCont& k) {
+bool Evaluator::eval_path(const Term& ref, size_t i, const Value& start, Frame& f,
+                          const VCont& k) {
+  // Ground steps (constants and bound vars, the common `input.user.name` or `p.action`) are
+  // plain lookups; only a step that enumerates needs a continuation.
+  const Value* at = &start;
+  for (; i < ref.items.size(); ++i) {
+    const Value* key = ground_value(*ref.items[i], f);
+    if (key == nullptr) break;
+    at = at->find(*key);
+    if (at == nullptr) return true;
+  }
+  const Value& cur = *at;
   if (i == ref.items.size()) return k(cur);
   const Term& p = *ref.items[i];
   if (p.is_var() && p.slot >= 0 && !f.slots[static_cast<size_t>(p.slot)]) {
@@ -185,11 +243,11 @@ bool Evaluator::eval_data(const Term& ref, size_t i, const RuleNode* node, const
     const RuleNode* child = node->child(key);
     const Value* next_base = base != nullptr ? base->find(key) : nullptr;
     if (child != nullptr) return eval_data(ref, i + 1, child, next_base, f, k);
+    if (overrides_.empty()) return next_base == nullptr || eval_path(ref, i + 1, *next_base, f, k);
     std::vector<Value> path = node->path;
     path.push_back(key);
     if (const Value* o = override_at(path)) return eval_path(ref, i + 1, *o, f, k);
     if (next_base == nullptr) return true;
-    if (overrides_.empty()) return eval_path(ref, i + 1, *next_base, f, k);
     Value patched = with_overrides(*next_base, path);
     return eval_path(ref, i + 1, patched, f, k);
   });
@@ -248,25 +306,34 @@ bool Evaluator::unify(const Term& pattern, const Value& v, Frame& f, const Cont&
     case TermKind::kArray: {
       if (!v.is_array() || v.as_array().size() != pattern.items.size()) return true;
       const auto& arr = v.as_array();
-      std::function<bool(size_t)> step = [&](size_t i) -> bool {
+      auto step = [&](auto& self, size_t i) -> bool {
         if (i == arr.size()) return k();
-        return unify(*pattern.items[i], arr[i], f, [&] { return step(i + 1); });
+        return unify(*pattern.items[i], arr[i], f, [&] { return self(self, i + 1); });
       };
-      return step(0);
+      return step(step, 0);
     }
     case TermKind::kObject: {
       if (!v.is_object() || v.as_object().size() * 2 != pattern.items.size()) return true;
-      std::function<bool(size_t)> step = [&](size_t i) -> bool {
+      auto step = [&](auto& self, size_t i) -> bool {
         if (i >= pattern.items.size()) return k();
         return eval_term(*pattern.items[i], f, [&](const Value& key) {
           const Value* val = v.find(key);
           if (val == nullptr) return true;
-          return unify(*pattern.items[i + 1], *val, f, [&] { return step(i + 2); });
+          return unify(*pattern.items[i + 1], *val, f, [&] { return self(self, i + 2); });
         });
       };
-      return step(0);
+      return step(step, 0);
     }
     default:
+      break;
+  }
+  const Value* pv = nullptr;
+  switch (lookup(pattern, f, pv)) {
+    case Lookup::kFound:
+      return *pv == v ? k() : true;
+    case Lookup::kUndefined:
+      return true;
+    case Lookup::kComplex:
       break;
   }
   return eval_term(pattern, f, [&](const Value& pv) { return pv == v ? k() : true; });
@@ -284,11 +351,11 @@ bool Evaluator::unify_terms(const Term& a, const Term& b, Frame& f, const Cont& 
   bool eb = evaluable(b, f);
   if (a.kind == TermKind::kArray && b.kind == TermKind::kArray && !(ea && eb)) {
     if (a.items.size() != b.items.size()) return true;
-    std::function<bool(size_t)> step = [&](size_t i) -> bool {
+    auto step = [&](auto& self, size_t i) -> bool {
       if (i == a.items.size()) return k();
-      return unify_terms(*a.items[i], *b.items[i], f, [&] { return step(i + 1); });
+      return unify_terms(*a.items[i], *b.items[i], f, [&] { return self(self, i + 1); });
     };
-    return step(0);
+    return step(step, 0);
   }
   if (ea) {
     return eval_term(a, f, [&](const Value& v) { return unify(b, v, f, k); });

@@ -142,6 +142,7 @@ void Compiler::resolve_call(Term& t, Scope& scope) {
     error(kTypeError, "undefined function " + name + " (could not find function)", t.loc);
     return;
   }
+  t.builtin = b;  // saves a registry lookup by name on every evaluation of the call
   if (b->decl.variadic) return;
   int arity = static_cast<int>(b->decl.args.size());
   t.has_output = nargs == arity + 1;

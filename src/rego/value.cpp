@@ -9,8 +9,6 @@ const Value kEmptyArrayValue = Value::array({});
 const Value kEmptyObjectValue = Value::object({});
 const Value kEmptySetValue = Value::set({});
 
-int sign(int c) { return c < 0 ? -1 : (c > 0 ? 1 : 0); }
-
 template <typename It, typename Cmp>
 int compare_ranges(It a, It a_end, It b, It b_end, Cmp cmp) {
   for (; a != a_end && b != b_end; ++a, ++b) {
@@ -133,12 +131,9 @@ size_t Value::size() const {
   }
 }
 
-int Value::compare(const Value& other) const {
+int Value::compare_slow(const Value& other) const {
   if (kind() != other.kind()) {
     return kind() < other.kind() ? -1 : 1;
-  }
-  if (rep_.index() >= 3 && rep_ == other.rep_) {
-    return 0;  // same shared payload
   }
   switch (kind()) {
     case Kind::kNull:
@@ -148,16 +143,18 @@ int Value::compare(const Value& other) const {
     case Kind::kNumber:
       return as_number().compare(other.as_number());
     case Kind::kString:
-      return sign(as_string().compare(other.as_string()));
+      return compare_strings(as_string(), other.as_string());
     case Kind::kArray: {
       const auto& a = as_array();
       const auto& b = other.as_array();
+      if (&a == &b) return 0;
       return compare_ranges(a.begin(), a.end(), b.begin(), b.end(),
                             [](const Value& x, const Value& y) { return x.compare(y); });
     }
     case Kind::kObject: {
       const auto& a = as_object();
       const auto& b = other.as_object();
+      if (&a == &b) return 0;
       return compare_ranges(a.begin(), a.end(), b.begin(), b.end(),
                             [](const auto& x, const auto& y) {
                               int c = x.first.compare(y.first);
@@ -167,6 +164,7 @@ int Value::compare(const Value& other) const {
     case Kind::kSet: {
       const auto& a = as_set();
       const auto& b = other.as_set();
+      if (&a == &b) return 0;
       return compare_ranges(a.begin(), a.end(), b.begin(), b.end(),
                             [](const Value& x, const Value& y) { return x.compare(y); });
     }

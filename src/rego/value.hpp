@@ -15,6 +15,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
@@ -93,7 +94,14 @@ class Value {
   // code points; see builtins). 0 for scalars.
   size_t size() const;
 
-  int compare(const Value& other) const;  // <0, 0, >0 in OPA's total order
+  int compare(const Value& other) const {  // <0, 0, >0 in OPA's total order
+    // String keys dominate lookups (object members, set elements): compared inline.
+    if (rep_.index() == kStringIndex && other.rep_.index() == kStringIndex) {
+      return compare_strings(**std::get_if<kStringIndex>(&rep_),
+                             **std::get_if<kStringIndex>(&other.rep_));
+    }
+    return compare_slow(other);
+  }
   friend bool operator==(const Value& a, const Value& b) { return a.compare(b) == 0; }
   friend bool operator<(const Value& a, const Value& b) { return a.compare(b) < 0; }
   size_t hash() const;
@@ -118,6 +126,19 @@ class Value {
   using SetPtr = std::shared_ptr<const Set>;
   // Alternative order must match Kind.
   using Rep = std::variant<std::monostate, bool, Number, StringPtr, ArrayPtr, ObjectPtr, SetPtr>;
+  static constexpr size_t kStringIndex = 3;
+  static int compare_strings(const std::string& a, const std::string& b) {
+    if (&a == &b) return 0;  // same shared payload
+    size_t n = a.size() < b.size() ? a.size() : b.size();
+    // Keys usually differ in their first byte; skip the library call then.
+    if (n != 0 && a[0] != b[0]) {
+      return static_cast<unsigned char>(a[0]) < static_cast<unsigned char>(b[0]) ? -1 : 1;
+    }
+    int c = n == 0 ? 0 : std::memcmp(a.data(), b.data(), n);
+    if (c != 0) return c < 0 ? -1 : 1;
+    return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+  }
+  int compare_slow(const Value& other) const;
   Rep rep_;
 };
 

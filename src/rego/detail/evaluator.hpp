@@ -6,13 +6,36 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "rego/detail/fn_ref.hpp"
 #include "rego/builtins/registry.hpp"
 #include "rego/eval.hpp"
 
 namespace dts::rego {
+
+inline bool is_comparison(TermOp op) { return op >= TermOp::kEqual && op <= TermOp::kGte; }
+
+// The comparison operators (OPA's total order across types, as the builtins do).
+inline bool compare_op(TermOp op, const Value& a, const Value& b) {
+  int c = a.compare(b);
+  switch (op) {
+    case TermOp::kEqual:
+      return c == 0;
+    case TermOp::kNeq:
+      return c != 0;
+    case TermOp::kLt:
+      return c < 0;
+    case TermOp::kLte:
+      return c <= 0;
+    case TermOp::kGt:
+      return c > 0;
+    default:
+      return c >= 0;
+  }
+}
 
 class Evaluator : public BuiltinContext {
  public:
@@ -32,8 +55,10 @@ class Evaluator : public BuiltinContext {
   struct Frame {
     std::vector<std::optional<Value>> slots;
   };
-  using Cont = std::function<bool()>;
-  using VCont = std::function<bool(const Value&)>;
+  // Continuations are called before the enumeration returns, so a non-owning reference
+  // suffices (no allocation per step).
+  using Cont = FnRef<bool()>;
+  using VCont = FnRef<bool(const Value&)>;
 
  private:
   // eval_body.cpp
@@ -47,8 +72,9 @@ class Evaluator : public BuiltinContext {
 
   // eval_term.cpp
   bool eval_term(const Term& t, Frame& f, const VCont& k);
-  bool eval_items(const std::vector<TermPtr>& items, size_t i, std::vector<Value>& acc, Frame& f,
-                  const std::function<bool()>& k);
+  // Evaluates items[i..end) into acc (every combination), then calls k.
+  bool eval_items(const std::vector<TermPtr>& items, size_t i, size_t end, std::vector<Value>& acc,
+                  Frame& f, const Cont& k);
   bool eval_ref(const Term& t, Frame& f, const VCont& k);
   bool eval_path(const Term& ref, size_t i, const Value& cur, Frame& f, const VCont& k);
   bool eval_data(const Term& ref, size_t i, const RuleNode* node, const Value* base, Frame& f,
@@ -58,20 +84,31 @@ class Evaluator : public BuiltinContext {
   bool unify(const Term& pattern, const Value& v, Frame& f, const Cont& k);
   bool unify_terms(const Term& a, const Term& b, Frame& f, const Cont& k);
   bool evaluable(const Term& t, const Frame& f) const;
+  // The value of a term that needs no evaluation (constant, bound var, input); else nullptr.
+  const Value* ground_value(const Term& t, const Frame& f) const;
+  // A term whose value is found by lookups alone (ground, or a ref with a bound/input head
+  // and ground path): kFound with `out` set, kUndefined, or kComplex (evaluate it instead).
+  enum class Lookup { kFound, kUndefined, kComplex };
+  Lookup lookup(const Term& t, const Frame& f, const Value*& out) const;
 
   // eval_rules.cpp
   std::optional<Value> node_value(const RuleNode& node);
   std::optional<Value> virtual_doc(const RuleNode& node, const Value* base);
   bool eval_rule_values(const Rule& rule, std::vector<Value>& values);
-  std::optional<Value> call_function(const RuleNode& node, const std::vector<Value>& args,
+  std::optional<Value> call_function(const RuleNode& node, std::span<const Value> args,
                                      const Location& loc);
   const Value* override_at(const std::vector<Value>& path) const;
   Value with_overrides(const Value& base, const std::vector<Value>& path) const;
 
   // eval_call.cpp
   bool eval_call(const Term& t, Frame& f, const VCont& k);
-  bool call_builtin(const Term& t, const std::string& name, const std::vector<Value>& args,
-                    Frame& f, const VCont& k);
+  bool eval_args(const std::vector<TermPtr>& items, size_t i, size_t end, Value* out, Frame& f,
+                 const Cont& k);
+  bool call_builtin(const Term& t, const std::string& name, std::span<const Value> args, Frame& f,
+                    const VCont& k);
+  bool call_user(const Term& t, const std::string& name, std::span<const Value> args, Frame& f,
+                 const VCont& k);
+  bool call_mocked(const Term& t, std::span<const Value> args, Frame& f, const VCont& k);
   bool eval_print(const Term& t, Frame& f, const VCont& k);
   bool eval_walk(const Term& t, const Value& root, Frame& f, const VCont& k);
   bool finish_call(const Term& t, const Value& result, Frame& f, const VCont& k);
@@ -84,7 +121,7 @@ class Evaluator : public BuiltinContext {
   const CompiledPolicy& policy_;
   const Value& data_;
   std::optional<Value> input_;
-  EvalOptions options_;
+  const EvalOptions& options_;  // outlives the evaluation (the caller's)
   int64_t now_ns_ = 0;
   std::optional<RegoError> error_;
   int depth_ = 0;
