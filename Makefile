@@ -19,7 +19,7 @@ APT_BUILD := g++ cmake ninja-build ccache pkg-config git \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libpq-dev libsodium-dev libre2-dev libyaml-cpp-dev libcli11-dev zlib1g-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libicu-dev
-APT_RUN := postgresql-15 openssl procps awscli
+APT_RUN := postgresql-15 openssl procps awscli nodejs npm
 APT_BENCH := wrk hyperfine nginx-light curl haproxy
 APT_FUZZ := clang-14 libclang-rt-14-dev
 

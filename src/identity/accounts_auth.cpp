@@ -173,6 +173,7 @@ Task<Result<IssuedTokens>> Accounts::issue_tokens(UserPool pool, AppClient clien
   subject.auth_time = auth_time;
   subject.origin_jti = ids::new_uuid_v4();
   subject.nonce = nonce;
+  subject.event_id = ids::new_uuid_v4();
   IssuedTokens out;
   if (with_refresh) {
     out.refresh_token = random_token(48);
@@ -218,6 +219,7 @@ Task<Result<IssuedTokens>> Accounts::refresh(AppClient client, std::string refre
   subject.scope = session->scope;
   subject.auth_time = session->auth_time;
   subject.origin_jti = session->origin_jti;
+  subject.event_id = ids::new_uuid_v4();
   IssuedTokens out;
   auto now = std::chrono::system_clock::now();
   DTS_CO_ASSIGN_OR_RETURN(out.id_token, issuer_.mint_id_token(subject, now));

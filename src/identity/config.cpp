@@ -53,7 +53,37 @@ Config read_config(config::Reader& r) {
   c.issuer_base = r.url("IDENTITY_ISSUER_BASE", "http://127.0.0.1:" + port);
   while (!c.issuer_base.empty() && c.issuer_base.back() == '/') c.issuer_base.pop_back();
   c.default_pool_issuer = r.url("IDENTITY_ISSUER", "");
-  c.signing_key_pem = r.string("IDENTITY_SIGNING_KEY_PEM", "");
+  c.public_url = r.url("IDENTITY_PUBLIC_URL", c.issuer_base);
+  while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+
+  auto period = [&r](const char* name, std::chrono::seconds fallback, std::chrono::seconds min,
+                      std::chrono::seconds max) {
+    auto v = std::chrono::duration_cast<std::chrono::seconds>(r.duration(name, fallback));
+    if (v < min || v > max) {
+      r.add_error(std::string(name) + ": must be between " + std::to_string(min.count()) +
+                  "s and " + std::to_string(max.count()) + "s");
+    }
+    return v;
+  };
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  c.key_encryption_key = r.string("IDENTITY_KEY_ENCRYPTION_KEY", "");
+  if (c.key_encryption_key.empty()) {
+    std::string home = r.string("DTS_HOME", "");
+    if (home.empty()) {
+      r.add_error(
+          "IDENTITY_KEY_ENCRYPTION_KEY is required (base64 of 32 random bytes, e.g. `openssl rand "
+          "-base64 32`); under `dts up` it is generated into DTS_HOME");
+    } else {
+      c.key_encryption_key_file = std::filesystem::path(home) / "identity" / "key-encryption-key";
+    }
+  }
+  c.key_rotate_after = period("IDENTITY_KEY_ROTATE_AFTER", hours(24 * 30), hours(1), hours(24 * 3650));
+  c.key_overlap = period("IDENTITY_KEY_OVERLAP", hours(48), hours(1), hours(24 * 365));
+  c.key_check_interval = period("IDENTITY_KEY_CHECK_INTERVAL", minutes(1), std::chrono::seconds(1), hours(24));
+  c.auth_code_ttl = period("IDENTITY_AUTH_CODE_TTL", minutes(5), std::chrono::seconds(1), minutes(10));
+  c.csrf_max_age = period("IDENTITY_CSRF_MAX_AGE", hours(1), minutes(1), hours(24));
+  c.jwks_max_age = period("IDENTITY_JWKS_MAX_AGE", minutes(5), std::chrono::seconds(0), hours(24));
 
   c.admin.access_key_id = r.string("IDENTITY_ADMIN_ACCESS_KEY_ID", "");
   c.admin.secret_access_key = r.string("IDENTITY_ADMIN_SECRET_ACCESS_KEY", "");

@@ -38,7 +38,20 @@ struct Config {
   // for the default pool.
   std::string issuer_base;
   std::string default_pool_issuer;
-  std::string signing_key_pem;  // IDENTITY_SIGNING_KEY_PEM; empty = generated at start
+  // Signing keys (key_manager.hpp): sealed at rest with the key-encryption key, which comes
+  // from IDENTITY_KEY_ENCRYPTION_KEY or, under `dts up` (DTS_HOME set), from a file generated
+  // there once.
+  std::string key_encryption_key;
+  std::filesystem::path key_encryption_key_file;
+  std::chrono::seconds key_rotate_after{30 * 24 * 3600};
+  std::chrono::seconds key_overlap{48 * 3600};
+  std::chrono::seconds key_check_interval{60};
+
+  // OAuth / OIDC endpoints (oauth/provider.hpp).
+  std::string public_url;  // IDENTITY_PUBLIC_URL, default issuer_base
+  std::chrono::seconds auth_code_ttl{300};
+  std::chrono::seconds csrf_max_age{3600};
+  std::chrono::seconds jwks_max_age{300};
 
   SigV4Credentials admin;  // empty = admin actions refused
   std::chrono::seconds sigv4_max_skew{300};

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "common/json.hpp"
 #include "common/log.hpp"
@@ -25,6 +26,11 @@
 #include "identity/cognito/api.hpp"
 #include "identity/config.hpp"
 #include "identity/janitor.hpp"
+#include "identity/key_encryption.hpp"
+#include "identity/key_manager.hpp"
+#include "identity/key_store.hpp"
+#include "identity/oauth/code_store.hpp"
+#include "identity/oauth/provider.hpp"
 #include "identity/password_worker.hpp"
 #include "identity/store.hpp"
 #include "identity/token_issuer.hpp"
@@ -52,7 +58,14 @@ struct Runtime {
   std::unique_ptr<Store> store;
   std::unique_ptr<PasswordWorker> passwords;
   std::unique_ptr<TokenIssuer> issuer;
+  std::optional<KeyEncryption> kek;
+  std::unique_ptr<KeyStore> key_store;
+  std::unique_ptr<KeyManager> keys;
   std::unique_ptr<Accounts> accounts;
+  std::unique_ptr<oauth::CodeStore> codes;
+  std::unique_ptr<oauth::Provider> oauth;
+  std::atomic<bool> keys_loaded{false};
+  boost::asio::any_io_executor pool_executor;
   std::vector<pg::MigrationFile> migrations;
   std::atomic<bool> bootstrapped{false};
 };
@@ -149,10 +162,14 @@ int run() {
       config.code_key = random_token(32);
       log::warn("IDENTITY_CODE_KEY not set: using a per-process key (pending codes die on restart)");
     }
-    DTS_ASSIGN_OR_RETURN(jwt::Key key, TokenIssuer::load_or_generate(config.signing_key_pem));
-    if (config.signing_key_pem.empty()) {
-      log::warn("IDENTITY_SIGNING_KEY_PEM not set: signing with a key generated at start",
-                {{"kid", key.kid()}});
+    {
+      auto kek = config.key_encryption_key.empty()
+                     ? KeyEncryption::load_or_create_file(config.key_encryption_key_file.string())
+                     : KeyEncryption::from_base64(config.key_encryption_key);
+      if (!kek.ok()) {
+        return invalid_argument("IDENTITY_KEY_ENCRYPTION_KEY: " + kek.error().message());
+      }
+      rt.kek.emplace(std::move(*kek));
     }
     if (config.admin.access_key_id.empty()) {
       log::warn("IDENTITY_ADMIN_ACCESS_KEY_ID not set: Cognito admin actions are refused");
@@ -161,14 +178,24 @@ int run() {
     options.conninfo = config.database_url;
     options.max_size = config.pool_size;
     rt.pool = std::make_unique<pg::Pool>(ctx.server.executor(), options);
+    rt.pool_executor = ctx.server.executor();
     rt.store = std::make_unique<Store>(*rt.pool);
     rt.passwords = std::make_unique<PasswordWorker>(config.argon2, config.hash_threads);
     rt.issuer = std::make_unique<TokenIssuer>(
         [&config](std::string_view pool_id) { return config.issuer_for(pool_id); });
-    jwt::KeySet published;
-    DTS_ASSIGN_OR_RETURN(jwt::Key public_key, key.public_key());
-    published.add(public_key);
-    DTS_TRY(rt.issuer->set_keys(key, published));
+    // Signing keys: loaded (created on the first start) when the database is ready, then
+    // re-checked every IDENTITY_KEY_CHECK_INTERVAL; each change swaps the issuer's keys.
+    rt.key_store = std::make_unique<KeyStore>(*rt.pool, *rt.kek);
+    KeyManagerOptions key_options;
+    key_options.policy.rotate_after = config.key_rotate_after;
+    key_options.policy.overlap = config.key_overlap;
+    key_options.check_interval = config.key_check_interval;
+    rt.keys = std::make_unique<KeyManager>(*rt.key_store, key_options, [&rt](const KeyRing& ring) {
+      const SigningKey* active = ring.active(Clock::now());
+      if (active == nullptr) return;
+      Status st = rt.issuer->set_keys(active->key, ring.published(Clock::now()));
+      if (!st.ok()) log::error("signing keys not installed", {{"error", st.error().to_string()}});
+    });
     rt.accounts = std::make_unique<Accounts>(*rt.store, *rt.passwords, *rt.issuer,
                                              dev_mailbox_sender(*rt.store), accounts_options(config));
     cognito::ApiOptions api;
@@ -176,13 +203,54 @@ int run() {
     api.sigv4.max_skew = config.sigv4_max_skew;
     api.trust_forwarded_for = config.trust_forwarded_for;
     cognito::add_routes(ctx.server.router(), *rt.accounts, api);
-    // The OIDC endpoints (src/identity/oauth) register their routes here.
+    rt.codes = std::make_unique<oauth::CodeStore>(*rt.pool);
+    oauth::ProviderOptions oauth_options;
+    oauth_options.public_url = config.public_url;
+    oauth_options.default_pool_id = config.default_pool_id;
+    oauth_options.code_ttl = config.auth_code_ttl;
+    oauth_options.csrf_max_age = config.csrf_max_age;
+    oauth_options.jwks_max_age = config.jwks_max_age;
+    Accounts* accounts = rt.accounts.get();
+    oauth::Provider::Deps deps{
+        *rt.store, *rt.codes, *rt.keys, *rt.issuer, *rt.kek,
+        [accounts](const AppClient& client, std::string username, std::string password,
+                   std::string ip) -> Task<Result<User>> {
+          std::string pool_id = client.pool_id;
+          co_return co_await accounts->authenticate_password(pool_id, std::move(username),
+                                                             std::move(password), std::move(ip));
+        },
+        [accounts](const AppClient& client, std::string username, std::string email,
+                   std::string password) -> Task<Status> {
+          Attributes attributes;
+          attributes["email"] = std::move(email);
+          AppClient c = client;
+          auto created = co_await accounts->sign_up(std::move(c), std::move(username),
+                                                    std::move(password), std::move(attributes));
+          if (!created.ok()) co_return created.error();
+          co_return ok_status();
+        },
+        [accounts](const AppClient& client, std::string username, std::string code) -> Task<Status> {
+          AppClient c = client;
+          co_return co_await accounts->confirm_sign_up(std::move(c), std::move(username),
+                                                       std::move(code));
+        }};
+    rt.oauth = std::make_unique<oauth::Provider>(std::move(deps), oauth_options);
+    rt.oauth->add_routes(ctx.server.router());
 
     ctx.server.set_readiness([&]() -> boost::asio::awaitable<Status> {
       DTS_CO_ASSIGN_OR_RETURN(auto lease, co_await rt.pool->acquire());
       auto current = co_await pg::check_migrations(*lease, kServiceName, rt.migrations);
       if (!current.ok()) co_return current.error();
       if (!*current) co_return unavailable("migrations pending");
+      if (!rt.keys_loaded.load()) {
+        Status started = co_await rt.keys->start();
+        if (!started.ok()) {
+          // Loud: a wrong IDENTITY_KEY_ENCRYPTION_KEY or a tampered key never fixes itself.
+          log::error("signing keys unavailable", {{"error", started.error().to_string()}});
+          co_return started.error();
+        }
+        if (!rt.keys_loaded.exchange(true)) rt.keys->spawn_loop(rt.pool_executor);
+      }
       if (!rt.bootstrapped.load()) {
         // Idempotent, so two concurrent first probes may both run it harmlessly.
         DTS_CO_TRY(co_await bootstrap_defaults(*rt.store, config));

@@ -2,6 +2,7 @@
 
 #include "common/ids.hpp"
 #include "identity/faults.hpp"
+#include "identity/tokens.hpp"
 #include "jwt/jws.hpp"
 #include "jwt/thumbprint.hpp"
 
@@ -12,11 +13,6 @@ int64_t seconds(TokenIssuer::Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
-boost::json::array groups_array(const std::vector<std::string>& groups) {
-  boost::json::array a;
-  for (const auto& g : groups) a.emplace_back(g);
-  return a;
-}
 
 Error revoked_or_invalid(std::string_view why) { return fault(kNotAuthorized, why); }
 
@@ -55,31 +51,52 @@ std::shared_ptr<const TokenIssuer::Keys> TokenIssuer::keys() const {
   return keys_;
 }
 
+namespace {
+
+TokenUser token_user(const TokenSubject& s) {
+  TokenUser u;
+  u.sub = s.user->id;
+  u.username = s.user->username;
+  u.groups = s.groups;
+  if (std::string_view email = s.user->attribute("email"); !email.empty()) {
+    u.email = std::string(email);
+    u.email_verified = s.user->attribute("email_verified") == "true";
+  }
+  for (const auto& [name, value] : s.user->attributes) {
+    if (name != "email" && name != "email_verified") {
+      u.attributes.emplace_back(name, value);
+    }
+  }
+  return u;
+}
+
+TokenGrant token_grant(const TokenSubject& s) {
+  TokenGrant g;
+  g.client_id = s.client->id;
+  g.scopes = split_scopes(s.scope);
+  g.auth_time = s.auth_time;
+  g.origin_jti = s.origin_jti;
+  g.nonce = s.nonce;
+  return g;
+}
+
+// Cognito gives the ID and access token of one authentication the same event_id.
+std::string event_id(const TokenSubject& s) {
+  return s.event_id.empty() ? ids::new_uuid_v4() : s.event_id;
+}
+
+}  // namespace
+
+TokenSettings TokenIssuer::settings_for(const TokenSubject& s) const {
+  return TokenSettings{issuer_for_(s.pool->id), std::chrono::seconds(s.client->id_token_ttl_s),
+                       std::chrono::seconds(s.client->access_token_ttl_s)};
+}
+
 Result<std::string> TokenIssuer::mint_id_token(const TokenSubject& s, Clock::time_point now) const {
   auto k = keys();
   if (!k) return unavailable("no signing key");
-  int64_t iat = seconds(now);
-  boost::json::object c;
-  c["sub"] = s.user->id;
-  for (const auto& [name, value] : s.user->attributes) {
-    if (name == "email_verified" || name == "phone_number_verified") {
-      c[name] = value == "true";
-    } else {
-      c[name] = value;
-    }
-  }
-  if (!s.groups.empty()) c["cognito:groups"] = groups_array(s.groups);
-  c["iss"] = issuer_for_(s.pool->id);
-  c["cognito:username"] = s.user->username;
-  if (s.nonce) c["nonce"] = *s.nonce;
-  c["origin_jti"] = s.origin_jti;
-  c["aud"] = s.client->id;
-  c["event_id"] = ids::new_uuid_v4();
-  c["token_use"] = "id";
-  c["auth_time"] = s.auth_time;
-  c["exp"] = iat + s.client->id_token_ttl_s;
-  c["iat"] = iat;
-  c["jti"] = ids::new_uuid_v4();
+  boost::json::object c = id_token_claims(token_user(s), token_grant(s), settings_for(s), now,
+                                          ids::new_uuid_v4(), event_id(s), s.at_hash);
   return jwt::sign_jwt(jwt::Alg::kRS256, k->signing, c);
 }
 
@@ -87,21 +104,8 @@ Result<std::string> TokenIssuer::mint_access_token(const TokenSubject& s,
                                                    Clock::time_point now) const {
   auto k = keys();
   if (!k) return unavailable("no signing key");
-  int64_t iat = seconds(now);
-  boost::json::object c;
-  c["sub"] = s.user->id;
-  if (!s.groups.empty()) c["cognito:groups"] = groups_array(s.groups);
-  c["iss"] = issuer_for_(s.pool->id);
-  c["client_id"] = s.client->id;
-  c["origin_jti"] = s.origin_jti;
-  c["event_id"] = ids::new_uuid_v4();
-  c["token_use"] = "access";
-  c["scope"] = s.scope;
-  c["auth_time"] = s.auth_time;
-  c["exp"] = iat + s.client->access_token_ttl_s;
-  c["iat"] = iat;
-  c["jti"] = ids::new_uuid_v4();
-  c["username"] = s.user->username;
+  boost::json::object c = access_token_claims(token_user(s), token_grant(s), settings_for(s), now,
+                                              ids::new_uuid_v4(), event_id(s));
   return jwt::sign_jwt(jwt::Alg::kRS256, k->signing, c);
 }
 

@@ -1,23 +1,20 @@
 #pragma once
-// ============================================================================================
-// TOKEN MINTING SEAM (identity core <-> oidc work, agreed contract)
-//
-// This file is the first, minimal RS256 token minting of the identity service. It holds ONE
-// signing key, either IDENTITY_SIGNING_KEY_PEM or an RSA-2048 key generated at start-up
-// (tokens then die with the process). The oidc branch (src/identity/keys*, tokens*) replaces
-// the KEY SOURCE with rotating, encrypted-at-rest keys: call `set_keys()` whenever the active
-// key or the published set changes (it swaps an immutable snapshot; readers never block).
-// The claim sets below are Cognito's and are what every caller relies on; keep their shape.
+// TokenIssuer: the one place the identity service mints and verifies its JWTs, for the
+// Cognito API (InitiateAuth, ...) and the OAuth endpoints (src/identity/oauth).
 //
 //   IssuedTokens  {id_token, access_token, refresh_token, expires_in, token_type}
-//   TokenSubject  {pool, client, user, groups, scope, auth_time, origin_jti, nonce}
+//   TokenSubject  {pool, client, user, groups, scope, auth_time, origin_jti, nonce, at_hash}
 //   mint_id_token(subject, now)     -> Result<std::string>   (token_use=id)
 //   mint_access_token(subject, now) -> Result<std::string>   (token_use=access)
 //   verify_access_token(token, now) -> Result<AccessClaims>  (our own access tokens only)
 //
-// Refresh tokens are opaque and minted by Accounts::issue_tokens (accounts.hpp), which also
-// stores the session (hash of the refresh token + origin_jti) in the database.
-// ============================================================================================
+// The claim sets are Cognito's and are built by tokens.hpp (id_token_claims,
+// access_token_claims). The keys come from KeyManager (key_manager.hpp: rotating RS256 keys,
+// sealed at rest), which calls `set_keys()` whenever the active key or the published set
+// changes; the snapshot swap never blocks readers. `load_or_generate` remains for tests.
+//
+// Refresh tokens are opaque and minted by Accounts::issue_tokens (accounts.hpp) or the OAuth
+// token endpoint, which store the session (hash of the refresh token + origin_jti).
 
 #include <boost/json/object.hpp>
 #include <chrono>
@@ -30,6 +27,7 @@
 
 #include "common/result.hpp"
 #include "identity/model.hpp"
+#include "identity/tokens.hpp"
 #include "jwt/key.hpp"
 #include "jwt/key_set.hpp"
 
@@ -53,6 +51,10 @@ struct TokenSubject {
   int64_t auth_time = 0;
   std::string origin_jti;
   std::optional<std::string> nonce;
+  // OIDC at_hash of the access token minted alongside (OAuth token endpoint), if any.
+  std::optional<std::string> at_hash;
+  // Shared by the tokens of one issuance (Cognito's event_id); empty = a fresh one per token.
+  std::string event_id;
 };
 
 // What the Cognito API needs from a verified access token.
@@ -93,6 +95,8 @@ class TokenIssuer {
   std::string issuer_for(std::string_view pool_id) const { return issuer_for_(pool_id); }
 
  private:
+  TokenSettings settings_for(const TokenSubject& subject) const;
+
   struct Keys {
     jwt::Key signing;
     jwt::KeySet published;
