@@ -87,12 +87,23 @@ std::string tool_conninfo() {
   return "host=" + (pg_dir / "run").string() + " port=5432 user=dts_admin dbname=dts";
 }
 
+// Loads the signing keys (creating the first one) once the database is there; then the
+// rotation/reload loop runs. Called at start and by /readyz, whichever succeeds first.
+boost::asio::awaitable<Status> ensure_keys(Runtime& rt) {
+  if (rt.keys_loaded.load()) co_return ok_status();
+  Status started = co_await rt.keys->start();
+  if (!started.ok()) co_return started;
+  if (!rt.keys_loaded.exchange(true)) rt.keys->spawn_loop(rt.pool_executor);
+  co_return ok_status();
+}
+
 // The default pool/client/groups at start, without waiting for a readiness probe (a
 // standalone `dts identity` may never get one): retries every second until the database is
 // there and migrated. /readyz also bootstraps (whichever comes first; both idempotent).
 boost::asio::awaitable<void> bootstrap_at_start(Runtime& rt, const Config& config) {
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
-  for (int attempt = 0; !rt.bootstrapped.load() && attempt < 3600; ++attempt) {
+  for (int attempt = 0; !(rt.bootstrapped.load() && rt.keys_loaded.load()) && attempt < 3600;
+       ++attempt) {
     Status s = ok_status();
     auto lease = co_await rt.pool->acquire();
     if (!lease.ok()) {
@@ -109,7 +120,10 @@ boost::asio::awaitable<void> bootstrap_at_start(Runtime& rt, const Config& confi
       s = co_await bootstrap_defaults(*rt.store, config);
       if (s.ok()) {
         rt.bootstrapped.store(true);
-        co_return;
+        s = co_await ensure_keys(rt);
+        if (s.ok()) co_return;
+        // A wrong IDENTITY_KEY_ENCRYPTION_KEY or a tampered key never fixes itself: say so.
+        log::error("signing keys unavailable", {{"error", s.error().to_string()}});
       }
     }
     if (attempt % 30 == 0) log::warn("identity defaults not created yet", {{"error", s.error().message()}});
@@ -242,15 +256,7 @@ int run() {
       auto current = co_await pg::check_migrations(*lease, kServiceName, rt.migrations);
       if (!current.ok()) co_return current.error();
       if (!*current) co_return unavailable("migrations pending");
-      if (!rt.keys_loaded.load()) {
-        Status started = co_await rt.keys->start();
-        if (!started.ok()) {
-          // Loud: a wrong IDENTITY_KEY_ENCRYPTION_KEY or a tampered key never fixes itself.
-          log::error("signing keys unavailable", {{"error", started.error().to_string()}});
-          co_return started.error();
-        }
-        if (!rt.keys_loaded.exchange(true)) rt.keys->spawn_loop(rt.pool_executor);
-      }
+      DTS_CO_TRY(co_await ensure_keys(rt));
       if (!rt.bootstrapped.load()) {
         // Idempotent, so two concurrent first probes may both run it harmlessly.
         DTS_CO_TRY(co_await bootstrap_defaults(*rt.store, config));
