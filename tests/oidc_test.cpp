@@ -156,6 +156,9 @@ TEST(OidcEndToEnd, OpenidClientAndJose) {
               {"IDENTITY_ISSUER_BASE", base},
               {"IDENTITY_KEY_ENCRYPTION_KEY", KeyEncryption::generate_base64()},
               {"IDENTITY_AUTH_CODE_TTL", std::to_string(kCodeTtlSeconds) + "s"},
+              // The key reload loop runs many times during the test (it once crashed after
+              // its first interval).
+              {"IDENTITY_KEY_CHECK_INTERVAL", "1s"},
               {"IDENTITY_ARGON2_OPS", "1"},
               {"IDENTITY_ARGON2_MEMORY", "8MiB"}};
   auto child = cli::ChildProcess::spawn(spec);

@@ -93,23 +93,26 @@ boost::asio::awaitable<Status> KeyManager::start() {
   co_return ok_status();
 }
 
-void KeyManager::spawn_loop(boost::asio::any_io_executor executor) {
-  auto loop = [this]() -> boost::asio::awaitable<void> {
-    auto ex = co_await boost::asio::this_coro::executor;
-    boost::asio::steady_timer timer(ex);
-    for (;;) {
-      timer.expires_after(options_.check_interval);
-      boost::system::error_code ec;
-      co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-      if (ec) {
-        co_return;
-      }
-      Status st = co_await refresh(false);
-      if (!st.ok()) {
-        log::warn("identity signing key refresh failed", {{"error", st.error().to_string()}});
-      }
+// A member coroutine, not a capturing lambda: a lambda's captures live in the closure object,
+// which would be gone once spawn_loop returned while the coroutine still runs.
+boost::asio::awaitable<void> KeyManager::loop() {
+  auto ex = co_await boost::asio::this_coro::executor;
+  boost::asio::steady_timer timer(ex);
+  for (;;) {
+    timer.expires_after(options_.check_interval);
+    boost::system::error_code ec;
+    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    if (ec) {
+      co_return;
     }
-  };
+    Status st = co_await refresh(false);
+    if (!st.ok()) {
+      log::warn("identity signing key refresh failed", {{"error", st.error().to_string()}});
+    }
+  }
+}
+
+void KeyManager::spawn_loop(boost::asio::any_io_executor executor) {
   boost::asio::co_spawn(executor, loop(), boost::asio::detached);
 }
 

@@ -54,6 +54,7 @@ class KeyManager {
 
  private:
   void install(std::vector<SigningKey> keys);
+  boost::asio::awaitable<void> loop();
 
   KeyStore& store_;
   KeyManagerOptions options_;
