@@ -42,10 +42,12 @@ psql "host=$home/pg/run port=5432 user=dts_admin dbname=dts" -q -v ON_ERROR_STOP
 basic=$(printf 'benchsvc:bench-secret' | base64 -w0)
 
 post() {  # post <name> <body> [authorization] -> lua script path
+  local auth=""
+  if [ -n "${3:-}" ]; then auth="wrk.headers[\"Authorization\"] = \"$3\""; fi
   cat > "$work/$1.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-${3:+wrk.headers["Authorization"] = "$3"}
+$auth
 wrk.body = "$2"
 LUA
   echo "$work/$1.lua"
