@@ -19,7 +19,11 @@ APT_BUILD := g++ cmake ninja-build ccache pkg-config git \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libpq-dev libsodium-dev libre2-dev libyaml-cpp-dev libcli11-dev zlib1g-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libicu-dev
-APT_RUN := postgresql-15 openssl procps awscli nodejs npm
+APT_RUN := postgresql-15 openssl procps awscli
+# Node.js + npm (the OIDC test's clients come from npm): Debian's packages only when no node is
+# installed; a NodeSource nodejs (which bundles npm and conflicts with Debian's npm package)
+# is left alone.
+APT_NODE := nodejs npm
 APT_BENCH := wrk hyperfine nginx-light curl haproxy
 APT_FUZZ := clang-14 libclang-rt-14-dev
 
@@ -42,6 +46,10 @@ endef
 
 deps:
 	$(call apt_install,$(APT_BUILD) $(APT_RUN))
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_NODE); \
+	fi
 
 deps-bench: deps
 	$(call apt_install,$(APT_BENCH))
