@@ -189,8 +189,10 @@ bool Evaluator::eval_path(const Term& ref, size_t i, const Value& start, Frame& 
         return true;
       }
       case Kind::kObject:
-        for (const auto& [key, val] : cur.as_object()) {
-          if (!bind(p.slot, key, f, [&] { return eval_path(ref, i + 1, val, f, k); })) {
+        // Not a structured binding: lambdas capturing those need clang >= 16 (fuzz build).
+        for (const auto& entry : cur.as_object()) {
+          const Value& val = entry.second;
+          if (!bind(p.slot, entry.first, f, [&] { return eval_path(ref, i + 1, val, f, k); })) {
             return false;
           }
         }
@@ -256,7 +258,9 @@ bool Evaluator::eval_data(const Term& ref, size_t i, const RuleNode* node, const
 // Base data below `path` with every `with data...` override under it applied.
 Value Evaluator::with_overrides(const Value& base, const std::vector<Value>& path) const {
   Value out = base;
-  for (const auto& [opath, val] : overrides_) {
+  for (const auto& override_entry : overrides_) {
+    const auto& opath = override_entry.first;  // named, not bound: captured below (clang 14)
+    const auto& val = override_entry.second;
     if (opath.size() <= path.size() || !std::equal(path.begin(), path.end(), opath.begin())) {
       continue;
     }
