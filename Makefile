@@ -22,8 +22,10 @@ APT_BUILD := g++ cmake ninja-build ccache pkg-config git \
 APT_RUN := postgresql-15 openssl procps awscli
 # Node.js + npm (the OIDC test's clients come from npm): Debian's packages only when no node is
 # installed; a NodeSource nodejs (which bundles npm and conflicts with Debian's npm package)
-# is left alone.
+# is left alone. openid-client 6 and jose 6 need Node >= 20 and Debian 12's nodejs is 18: then
+# npm's own `node` package (a Node 20 binary from the npm registry) goes into npm's global bin.
 APT_NODE := nodejs npm
+NODE_MIN_MAJOR := 20
 APT_BENCH := wrk hyperfine nginx-light curl haproxy
 APT_FUZZ := clang-14 libclang-rt-14-dev
 
@@ -49,6 +51,10 @@ deps:
 	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_NODE); \
+	fi
+	@if [ "$$(node -p 'process.versions.node.split(".")[0]')" -lt $(NODE_MIN_MAJOR) ]; then \
+	  echo "node $$(node --version) < $(NODE_MIN_MAJOR): installing npm's node@$(NODE_MIN_MAJOR)"; \
+	  $(SUDO) npm install -g --no-fund --no-audit node@$(NODE_MIN_MAJOR) && hash -r && node --version; \
 	fi
 
 deps-bench: deps
