@@ -9,6 +9,7 @@
 #include "identity/attributes.hpp"
 #include "identity/codes.hpp"
 #include "identity/faults.hpp"
+#include "identity/triggers/triggers.hpp"
 #include "identity/username.hpp"
 #include "jwt/base64.hpp"
 
@@ -29,12 +30,13 @@ Error code_expired() {
 }  // namespace
 
 Accounts::Accounts(Store& store, PasswordWorker& passwords, TokenIssuer& issuer, CodeSender sender,
-                   AccountsOptions options)
+                   AccountsOptions options, triggers::Triggers* triggers)
     : store_(store),
       passwords_(passwords),
       issuer_(issuer),
       sender_(std::move(sender)),
       options_(std::move(options)),
+      triggers_(triggers),
       user_failures_(options_.max_failed_per_user, options_.failed_window),
       ip_failures_(options_.max_failed_per_ip, options_.failed_window),
       code_sends_(options_.max_codes_per_user_hour, std::chrono::hours(1)) {}
@@ -129,7 +131,8 @@ Task<Result<CodeDelivery>> Accounts::send_code(const User& user, std::string pur
   co_return d;
 }
 
-Task<Status> Accounts::use_code(const User& user, std::string purpose, std::string code) {
+Task<Result<std::string>> Accounts::check_code(const User& user, std::string purpose,
+                                               std::string code) {
   if (!well_formed_code(code)) co_return code_mismatch();
   std::string user_id = user.id;
   DTS_CO_ASSIGN_OR_RETURN(auto row, co_await store_.get_code(user_id, purpose));
@@ -141,11 +144,7 @@ Task<Status> Accounts::use_code(const User& user, std::string purpose, std::stri
     DTS_CO_TRY(co_await store_.count_code_failure(user_id, purpose));
     co_return code_mismatch();
   }
-  // The DELETE decides: of two concurrent uses of one code exactly one succeeds.
-  DTS_CO_ASSIGN_OR_RETURN(bool consumed,
-                          co_await store_.consume_code(user_id, purpose, hash, options_.code_max_attempts));
-  if (!consumed) co_return code_expired();
-  co_return ok_status();
+  co_return hash;
 }
 
 Task<Result<std::pair<User, CodeDelivery>>> Accounts::sign_up(AppClient client, std::string username,
@@ -193,12 +192,22 @@ Task<Status> Accounts::confirm_sign_up(AppClient client, std::string username, s
                                         std::string(status_name(user->status)));
   }
   std::string purpose = kConfirmSignUp;
-  DTS_CO_TRY(co_await use_code(*user, purpose, code));
+  DTS_CO_ASSIGN_OR_RETURN(std::string hash, co_await check_code(*user, purpose, code));
   std::string id = user->id;
-  DTS_CO_TRY(co_await store_.set_status(id, UserStatus::kConfirmed));
-  Attributes attrs = user->attributes;
-  attrs["email_verified"] = "true";
-  DTS_CO_TRY(co_await store_.set_attributes(id, attrs));
+  if (triggers_ != nullptr) {
+    // The hook runs before anything changes: if it fails the user stays UNCONFIRMED and the
+    // code stays usable (README "Triggers", failure semantics).
+    User confirmed = *user;
+    confirmed.status = UserStatus::kConfirmed;
+    confirmed.attributes["email_verified"] = "true";
+    std::string source = triggers::kPostConfirmSignUp;
+    std::string client_id = client.id;
+    DTS_CO_TRY(co_await triggers_->post_confirmation(source, confirmed, client_id));
+  }
+  // The DELETE inside decides: of two concurrent uses of one code exactly one succeeds.
+  DTS_CO_ASSIGN_OR_RETURN(bool done, co_await store_.confirm_with_code(id, purpose, hash,
+                                                                      options_.code_max_attempts));
+  if (!done) co_return code_expired();
   log::info("user confirmed", {{"pool_id", user->pool_id}, {"sub", user->id}});
   co_return ok_status();
 }
@@ -241,14 +250,22 @@ Task<Status> Accounts::confirm_forgot_password(AppClient client, std::string use
     co_return user.error();
   }
   std::string purpose = kForgotPassword;
-  DTS_CO_TRY(co_await use_code(*user, purpose, code));
+  DTS_CO_ASSIGN_OR_RETURN(std::string code_hash, co_await check_code(*user, purpose, code));
   DTS_CO_ASSIGN_OR_RETURN(std::string hash, co_await passwords_.hash(password));
   std::string id = user->id;
-  UserStatus status =
-      user->status == UserStatus::kUnconfirmed ? UserStatus::kUnconfirmed : UserStatus::kConfirmed;
-  DTS_CO_TRY(co_await store_.set_password(id, hash, status));
-  // A reset password ends every existing session (the old password may be compromised).
-  DTS_CO_TRY(co_await store_.revoke_user_sessions(id));
+  if (triggers_ != nullptr) {
+    User reset = *user;
+    if (reset.status != UserStatus::kUnconfirmed) reset.status = UserStatus::kConfirmed;
+    std::string source = triggers::kPostConfirmForgotPassword;
+    std::string client_id = client.id;
+    DTS_CO_TRY(co_await triggers_->post_confirmation(source, reset, client_id));
+  }
+  // One statement: the code consumed, the password replaced and (the old password may be
+  // compromised) every session revoked, or none of it.
+  DTS_CO_ASSIGN_OR_RETURN(bool done,
+                          co_await store_.reset_password_with_code(
+                              id, purpose, code_hash, options_.code_max_attempts, hash));
+  if (!done) co_return code_expired();
   co_return ok_status();
 }
 

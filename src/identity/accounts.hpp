@@ -33,6 +33,10 @@
 
 namespace dts::identity {
 
+namespace triggers {
+class Triggers;
+}
+
 // A code (or temporary password) to deliver. Senders must not log `code` unless they are
 // the dev mailbox.
 struct CodeMessage {
@@ -73,8 +77,10 @@ struct AuthOutcome {
 
 class Accounts {
  public:
+  // `triggers` (may be null: no hooks) runs post-confirmation and pre-token-generation
+  // (triggers/triggers.hpp); it must outlive the Accounts.
   Accounts(Store& store, PasswordWorker& passwords, TokenIssuer& issuer, CodeSender sender,
-           AccountsOptions options);
+           AccountsOptions options, triggers::Triggers* triggers = nullptr);
 
   // ---- lookups ------------------------------------------------------------------------
   Task<Result<UserPool>> pool(std::string pool_id);      // ResourceNotFoundException
@@ -106,9 +112,12 @@ class Accounts {
   Task<Result<IssuedTokens>> respond_new_password(AppClient client, std::string session,
                                                   std::string username, std::string new_password,
                                                   Attributes attributes);
+  // Runs the pre-token-generation hook (`trigger_source`) first: when it fails nothing is
+  // stored and no token is minted.
   Task<Result<IssuedTokens>> issue_tokens(UserPool pool, AppClient client, User user,
                                           std::string scope, int64_t auth_time,
-                                          std::optional<std::string> nonce, bool with_refresh);
+                                          std::optional<std::string> nonce, bool with_refresh,
+                                          std::string trigger_source);
   Task<Result<IssuedTokens>> refresh(AppClient client, std::string refresh_token);
   // RFC 7009 semantics: unknown tokens are not an error.
   Task<Status> revoke_refresh_token(AppClient client, std::string refresh_token);
@@ -145,8 +154,14 @@ class Accounts {
   Store& store() { return store_; }
 
  private:
-  // Checks `code` for (user, purpose) and consumes it on success.
-  Task<Status> use_code(const User& user, std::string purpose, std::string code);
+  // Checks `code` for (user, purpose) without consuming it (a wrong code counts as an
+  // attempt); its HMAC on success, for the store's atomic consume-and-change.
+  Task<Result<std::string>> check_code(const User& user, std::string purpose, std::string code);
+  // The pre-token-generation hook's changes (none without a hook).
+  Task<Result<triggers::TokenCustomization>> customize_tokens(std::string source, const User& user,
+                                                              const AppClient& client,
+                                                              const std::vector<Group>& groups,
+                                                              const std::string& scope);
   Task<Result<CodeDelivery>> send_code(const User& user, std::string purpose,
                                        std::chrono::seconds ttl);
   Status check_code_send_rate(const User& user);
@@ -157,6 +172,7 @@ class Accounts {
   TokenIssuer& issuer_;
   CodeSender sender_;
   AccountsOptions options_;
+  triggers::Triggers* triggers_;
   FailureThrottle user_failures_;
   FailureThrottle ip_failures_;
   FailureThrottle code_sends_;

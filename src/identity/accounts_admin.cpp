@@ -4,6 +4,7 @@
 #include "common/log.hpp"
 #include "identity/accounts.hpp"
 #include "identity/faults.hpp"
+#include "identity/triggers/triggers.hpp"
 #include "identity/username.hpp"
 
 namespace dts::identity {
@@ -83,9 +84,20 @@ Task<Status> Accounts::admin_confirm_sign_up(std::string pool_id, std::string us
                                         std::string(status_name(user.status)));
   }
   std::string id = user.id;
-  DTS_CO_TRY(co_await store_.set_status(id, UserStatus::kConfirmed));
+  if (triggers_ != nullptr) {
+    // Before any change: a failing hook leaves the user UNCONFIRMED (Cognito calls admin
+    // confirmations PostConfirmation_ConfirmSignUp too, without a client).
+    User confirmed = user;
+    confirmed.status = UserStatus::kConfirmed;
+    std::string source = triggers::kPostConfirmSignUp;
+    std::string client_id = triggers::kNoClient;
+    DTS_CO_TRY(co_await triggers_->post_confirmation(source, confirmed, client_id));
+  }
   std::string purpose = "confirm_sign_up";
-  co_return co_await store_.delete_code(id, purpose);
+  DTS_CO_ASSIGN_OR_RETURN(bool done, co_await store_.admin_confirm(id, purpose));
+  if (!done) co_return fault(kNotAuthorized, "User cannot be confirmed. Current status is CONFIRMED");
+  log::info("user confirmed by admin", {{"pool_id", p.id}, {"sub", id}});
+  co_return ok_status();
 }
 
 Task<Status> Accounts::admin_set_enabled(std::string pool_id, std::string username, bool enabled) {

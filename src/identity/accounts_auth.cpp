@@ -8,6 +8,7 @@
 #include "identity/accounts.hpp"
 #include "identity/codes.hpp"
 #include "identity/faults.hpp"
+#include "identity/triggers/triggers.hpp"
 #include "identity/username.hpp"
 
 namespace dts::identity {
@@ -118,8 +119,9 @@ Task<Result<AuthOutcome>> Accounts::initiate_password_auth(AppClient client, std
   DTS_CO_ASSIGN_OR_RETURN(UserPool pool, co_await this->pool(pool_id));
   std::string scope = kSignInScope;
   std::optional<std::string> nonce;
-  DTS_CO_ASSIGN_OR_RETURN(IssuedTokens tokens,
-                          co_await issue_tokens(pool, client, user, scope, now_seconds(), nonce, true));
+  std::string source = triggers::kTokenAuthentication;
+  DTS_CO_ASSIGN_OR_RETURN(IssuedTokens tokens, co_await issue_tokens(pool, client, user, scope,
+                                                                     now_seconds(), nonce, true, source));
   out.tokens = std::move(tokens);
   out.user = std::move(user);
   co_return out;
@@ -155,16 +157,37 @@ Task<Result<IssuedTokens>> Accounts::respond_new_password(AppClient client, std:
   DTS_CO_ASSIGN_OR_RETURN(UserPool pool, co_await this->pool(pool_id));
   std::string scope = kSignInScope;
   std::optional<std::string> nonce;
-  co_return co_await issue_tokens(pool, client, user, scope, now_seconds(), nonce, true);
+  std::string source = triggers::kTokenNewPassword;
+  co_return co_await issue_tokens(pool, client, user, scope, now_seconds(), nonce, true, source);
+}
+
+Task<Result<triggers::TokenCustomization>> Accounts::customize_tokens(
+    std::string source, const User& user, const AppClient& client, const std::vector<Group>& groups,
+    const std::string& scope) {
+  if (triggers_ == nullptr || !triggers_->has_pre_token_generation()) {
+    co_return triggers::TokenCustomization{};
+  }
+  User u = user;
+  std::string client_id = client.id;
+  std::vector<Group> g = groups;
+  std::string s = scope;
+  co_return co_await triggers_->pre_token_generation(std::move(source), std::move(u),
+                                                     std::move(client_id), std::move(g),
+                                                     std::move(s));
 }
 
 Task<Result<IssuedTokens>> Accounts::issue_tokens(UserPool pool, AppClient client, User user,
                                                   std::string scope, int64_t auth_time,
                                                   std::optional<std::string> nonce,
-                                                  bool with_refresh) {
+                                                  bool with_refresh, std::string trigger_source) {
   std::string user_id = user.id;
   DTS_CO_ASSIGN_OR_RETURN(auto groups, co_await user_groups(user_id));
+  // The hook first: if it fails, no session is stored and no token minted.
+  DTS_CO_ASSIGN_OR_RETURN(triggers::TokenCustomization custom,
+                          co_await customize_tokens(std::move(trigger_source), user, client,
+                                                    groups, scope));
   TokenSubject subject;
+  subject.customization = &custom;
   subject.pool = &pool;
   subject.client = &client;
   subject.user = &user;
@@ -211,7 +234,12 @@ Task<Result<IssuedTokens>> Accounts::refresh(AppClient client, std::string refre
   std::string pool_id = session->pool_id;
   DTS_CO_ASSIGN_OR_RETURN(UserPool pool, co_await this->pool(pool_id));
   DTS_CO_ASSIGN_OR_RETURN(auto groups, co_await user_groups(user_id));
+  std::string source = triggers::kTokenRefresh;
+  std::string scope = session->scope;
+  DTS_CO_ASSIGN_OR_RETURN(triggers::TokenCustomization custom,
+                          co_await customize_tokens(source, *user, client, groups, scope));
   TokenSubject subject;
+  subject.customization = &custom;
   subject.pool = &pool;
   subject.client = &client;
   subject.user = &*user;

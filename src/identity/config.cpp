@@ -1,5 +1,7 @@
 #include "identity/config.hpp"
 
+#include "identity/triggers/signature.hpp"
+
 namespace dts::identity {
 
 std::vector<std::string> split_list(std::string_view text) {
@@ -120,6 +122,33 @@ Config read_config(config::Reader& r) {
   c.reset_code_ttl = std::chrono::duration_cast<std::chrono::seconds>(
       r.duration("IDENTITY_RESET_CODE_TTL", std::chrono::hours(1)));
   c.code_max_attempts = r.integer("IDENTITY_CODE_MAX_ATTEMPTS", 5, 1, 100);
+
+  auto& t = c.triggers;
+  t.post_confirmation_url = r.url("IDENTITY_TRIGGER_POST_CONFIRMATION_URL", "");
+  t.pre_token_generation_url = r.url("IDENTITY_TRIGGER_PRE_TOKEN_GENERATION_URL", "");
+  for (const auto* url : {&t.post_confirmation_url, &t.pre_token_generation_url}) {
+    if (!url->empty() && url->rfind("http://", 0) != 0) {
+      // The hooks use the platform's plain-HTTP client (private network, signed requests).
+      r.add_error("IDENTITY_TRIGGER_*_URL: only http:// endpoints are supported, got \"" + *url + "\"");
+    }
+  }
+  t.pre_token_generation_version =
+      static_cast<int>(r.integer("IDENTITY_TRIGGER_PRE_TOKEN_GENERATION_VERSION", 1, 1, 2));
+  t.timeout = r.duration("IDENTITY_TRIGGER_TIMEOUT", std::chrono::seconds(5));
+  if (t.timeout < std::chrono::milliseconds(100) || t.timeout > std::chrono::seconds(30)) {
+    r.add_error("IDENTITY_TRIGGER_TIMEOUT: must be between 100ms and 30s");
+  }
+  t.max_response_bytes = r.bytes("IDENTITY_TRIGGER_MAX_RESPONSE_BYTES", 64 * 1024);
+  if (t.max_response_bytes < 1024 || t.max_response_bytes > (1u << 20)) {
+    r.add_error("IDENTITY_TRIGGER_MAX_RESPONSE_BYTES: must be between 1KiB and 1MiB");
+  }
+  t.signing_key = r.string("IDENTITY_TRIGGER_SIGNING_KEY", "");
+  if (t.signing_key.empty()) t.signing_key = r.string("DTS_INTERNAL_KEY", "");
+  bool any_hook = !t.post_confirmation_url.empty() || !t.pre_token_generation_url.empty();
+  if (any_hook && t.signing_key.size() < triggers::kMinKeyBytes) {
+    r.add_error("IDENTITY_TRIGGER_SIGNING_KEY (or DTS_INTERNAL_KEY): at least 32 bytes are "
+                "required when a trigger URL is set");
+  }
   return c;
 }
 

@@ -12,6 +12,7 @@
 #include "common/service_runtime.hpp"
 #include "identity/password.hpp"
 #include "identity/sigv4.hpp"
+#include "identity/triggers/triggers.hpp"
 
 namespace dts::identity {
 
@@ -70,6 +71,9 @@ struct Config {
   std::chrono::seconds reset_code_ttl{3600};
   int64_t code_max_attempts = 5;
   std::chrono::seconds challenge_ttl{180};
+
+  // Lambda-trigger role (triggers/triggers.hpp): IDENTITY_TRIGGER_*.
+  triggers::TriggerOptions triggers;
 
   std::string issuer_for(std::string_view pool_id) const;
 };

@@ -33,6 +33,11 @@ inline constexpr std::string_view kResourceNotFound = "ResourceNotFoundException
 inline constexpr std::string_view kGroupExists = "GroupExistsException";
 inline constexpr std::string_view kInternalError = "InternalErrorException";
 inline constexpr std::string_view kUnsupportedOperation = "UnsupportedOperationException";
+// Lambda triggers (triggers/triggers.hpp): the hook refused, was unreachable, or answered
+// something unusable.
+inline constexpr std::string_view kUserLambdaValidation = "UserLambdaValidationException";
+inline constexpr std::string_view kUnexpectedLambda = "UnexpectedLambdaException";
+inline constexpr std::string_view kInvalidLambdaResponse = "InvalidLambdaResponseException";
 // AWS protocol-level errors (any JSON service).
 inline constexpr std::string_view kUnknownOperation = "UnknownOperationException";
 inline constexpr std::string_view kSerialization = "SerializationException";

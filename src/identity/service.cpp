@@ -34,6 +34,7 @@
 #include "identity/password_worker.hpp"
 #include "identity/store.hpp"
 #include "identity/token_issuer.hpp"
+#include "identity/triggers/triggers.hpp"
 
 namespace dts::identity {
 namespace {
@@ -61,6 +62,7 @@ struct Runtime {
   std::optional<KeyEncryption> kek;
   std::unique_ptr<KeyStore> key_store;
   std::unique_ptr<KeyManager> keys;
+  std::unique_ptr<triggers::Triggers> triggers;
   std::unique_ptr<Accounts> accounts;
   std::unique_ptr<oauth::CodeStore> codes;
   std::unique_ptr<oauth::Provider> oauth;
@@ -210,8 +212,10 @@ int run() {
       Status st = rt.issuer->set_keys(active->key, ring.published(Clock::now()));
       if (!st.ok()) log::error("signing keys not installed", {{"error", st.error().to_string()}});
     });
+    rt.triggers = std::make_unique<triggers::Triggers>(ctx.server.executor(), config.triggers);
     rt.accounts = std::make_unique<Accounts>(*rt.store, *rt.passwords, *rt.issuer,
-                                             dev_mailbox_sender(*rt.store), accounts_options(config));
+                                             dev_mailbox_sender(*rt.store), accounts_options(config),
+                                             rt.triggers.get());
     cognito::ApiOptions api;
     api.admin = config.admin;
     api.sigv4.max_skew = config.sigv4_max_skew;
@@ -247,7 +251,8 @@ int run() {
           AppClient c = client;
           co_return co_await accounts->confirm_sign_up(std::move(c), std::move(username),
                                                        std::move(code));
-        }};
+        },
+        rt.triggers.get()};
     rt.oauth = std::make_unique<oauth::Provider>(std::move(deps), oauth_options);
     rt.oauth->add_routes(ctx.server.router());
 
@@ -266,12 +271,15 @@ int run() {
     });
     boost::asio::co_spawn(ctx.server.executor(), bootstrap_at_start(rt, config),
                           boost::asio::detached);
-    boost::asio::co_spawn(ctx.server.executor(), run_janitor(*rt.store, std::chrono::minutes(10)),
+    boost::asio::co_spawn(ctx.server.executor(),
+                          run_janitor(*rt.store, *rt.codes, std::chrono::minutes(10)),
                           boost::asio::detached);
     log::info("identity configured", {{"default_pool_id", config.default_pool_id},
                                       {"issuer", config.issuer_for(config.default_pool_id)},
                                       {"argon2_ops", config.argon2.ops},
-                                      {"argon2_memory_bytes", config.argon2.memory_bytes}});
+                                      {"argon2_memory_bytes", config.argon2.memory_bytes},
+                                      {"trigger_post_confirmation", rt.triggers->has_post_confirmation()},
+                                      {"trigger_pre_token_generation", rt.triggers->has_pre_token_generation()}});
     return ok_status();
   });
 }

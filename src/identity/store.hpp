@@ -88,6 +88,18 @@ class Store {
                                   int64_t max_attempts);
   Task<Status> delete_code(std::string user_id, std::string purpose);
 
+  // Confirmation steps, each one atomic statement (store_confirm.cpp); true if it happened.
+  // The code (matching, unexpired, under the attempt limit) is consumed and the UNCONFIRMED
+  // user confirmed with email_verified=true, or neither.
+  Task<Result<bool>> confirm_with_code(std::string user_id, std::string purpose, std::string hash,
+                                       int64_t max_attempts);
+  // An UNCONFIRMED user confirmed and its `purpose` code deleted, or neither.
+  Task<Result<bool>> admin_confirm(std::string user_id, std::string purpose);
+  // The code consumed, the password replaced and every session revoked, or none of it.
+  Task<Result<bool>> reset_password_with_code(std::string user_id, std::string purpose,
+                                              std::string hash, int64_t max_attempts,
+                                              std::string password_hash);
+
   // Sessions (refresh tokens).
   Task<Status> create_session(Session session, std::string token_hash);
   Task<Result<std::optional<Session>>> find_session(std::string token_hash);

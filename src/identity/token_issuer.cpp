@@ -1,6 +1,7 @@
 #include "identity/token_issuer.hpp"
 
 #include "common/ids.hpp"
+#include "common/log.hpp"
 #include "identity/faults.hpp"
 #include "identity/tokens.hpp"
 #include "jwt/jws.hpp"
@@ -80,6 +81,19 @@ TokenGrant token_grant(const TokenSubject& s) {
   return g;
 }
 
+// The hook's changes; attempts on protected claims are dropped and logged (never an error:
+// Cognito ignores them too).
+void customize(const TokenSubject& s, triggers::TokenUse use, boost::json::object& claims) {
+  if (s.customization == nullptr) return;
+  auto refused = triggers::apply_customization(*s.customization, use, claims);
+  if (!refused.empty()) {
+    boost::json::array names;
+    for (auto& n : refused) names.emplace_back(n);
+    log::warn("pre-token-generation hook tried to change protected claims; ignored",
+              {{"token_use", use == triggers::TokenUse::kId ? "id" : "access"}, {"claims", names}});
+  }
+}
+
 // Cognito gives the ID and access token of one authentication the same event_id.
 std::string event_id(const TokenSubject& s) {
   return s.event_id.empty() ? ids::new_uuid_v4() : s.event_id;
@@ -97,6 +111,7 @@ Result<std::string> TokenIssuer::mint_id_token(const TokenSubject& s, Clock::tim
   if (!k) return unavailable("no signing key");
   boost::json::object c = id_token_claims(token_user(s), token_grant(s), settings_for(s), now,
                                           ids::new_uuid_v4(), event_id(s), s.at_hash);
+  customize(s, triggers::TokenUse::kId, c);
   return jwt::sign_jwt(jwt::Alg::kRS256, k->signing, c);
 }
 
@@ -106,6 +121,7 @@ Result<std::string> TokenIssuer::mint_access_token(const TokenSubject& s,
   if (!k) return unavailable("no signing key");
   boost::json::object c = access_token_claims(token_user(s), token_grant(s), settings_for(s), now,
                                               ids::new_uuid_v4(), event_id(s));
+  customize(s, triggers::TokenUse::kAccess, c);
   return jwt::sign_jwt(jwt::Alg::kRS256, k->signing, c);
 }
 

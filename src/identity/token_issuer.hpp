@@ -28,6 +28,7 @@
 #include "common/result.hpp"
 #include "identity/model.hpp"
 #include "identity/tokens.hpp"
+#include "identity/triggers/customization.hpp"
 #include "jwt/key.hpp"
 #include "jwt/key_set.hpp"
 
@@ -55,6 +56,9 @@ struct TokenSubject {
   std::optional<std::string> at_hash;
   // Shared by the tokens of one issuance (Cognito's event_id); empty = a fresh one per token.
   std::string event_id;
+  // The pre-token-generation hook's changes (triggers/customization.hpp), applied to both
+  // claim sets just before signing; null = none. Must outlive the mint calls.
+  const triggers::TokenCustomization* customization = nullptr;
 };
 
 // What the Cognito API needs from a verified access token.

@@ -31,6 +31,7 @@
 #include "identity/oauth/csrf.hpp"
 #include "identity/store.hpp"
 #include "identity/token_issuer.hpp"
+#include "identity/triggers/triggers.hpp"
 
 namespace dts::identity::oauth {
 
@@ -67,6 +68,8 @@ class Provider {
     Authenticate authenticate;
     SignUp sign_up;           // may be empty: the sign-up link is then hidden
     ConfirmSignUp confirm;
+    // Pre-token-generation hook for the code and refresh grants; null = none.
+    triggers::Triggers* triggers = nullptr;
   };
 
   Provider(Deps deps, ProviderOptions options);
@@ -96,7 +99,8 @@ class Provider {
   Task<Result<IssuedTokens>> mint_for_user(const AppClient& client, const std::string& user_id,
                                            const std::string& scope, int64_t auth_time,
                                            const std::string& origin_jti,
-                                           std::optional<std::string> nonce);
+                                           std::optional<std::string> nonce,
+                                           std::string trigger_source);
 
   Deps deps_;
   ProviderOptions options_;

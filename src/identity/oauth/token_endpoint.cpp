@@ -8,6 +8,7 @@
 #include "identity/oauth/errors.hpp"
 #include "identity/oauth/pkce.hpp"
 #include "identity/oauth/provider.hpp"
+#include "identity/faults.hpp"
 #include "identity/tokens.hpp"
 
 namespace dts::identity::oauth {
@@ -30,6 +31,17 @@ std::string first(const Params& p, std::string_view name) {
 
 Response server_error() {
   return error_response({"server_error", "the request could not be completed, try again", 503});
+}
+
+// A failed pre-token-generation hook: no tokens, and the Cognito error text for the client
+// (the hook's own message is meant for it, as Cognito relays a Lambda's errorMessage).
+std::optional<OAuthError> hook_error(const Error& e) {
+  std::string_view type = fault_type(e);
+  if (type != kUserLambdaValidation && type != kUnexpectedLambda && type != kInvalidLambdaResponse) {
+    return std::nullopt;
+  }
+  FaultView f = describe_fault(e);
+  return invalid_request(f.type + ": " + f.message);
 }
 
 Response tokens_response(const IssuedTokens& t) {
@@ -138,10 +150,15 @@ Task<Response> Provider::token_authorization_code(const AppClient& client, const
     co_return error_response(invalid_grant("no code_challenge was sent for this code"));
   }
   std::string origin_jti = ids::new_uuid_v4();
-  auto tokens = co_await mint_for_user(client, c.user_sub, c.scope, c.auth_time, origin_jti, c.nonce);
+  std::string source = triggers::kTokenHostedAuth;
+  auto tokens =
+      co_await mint_for_user(client, c.user_sub, c.scope, c.auth_time, origin_jti, c.nonce, source);
   if (!tokens.ok()) {
     if (tokens.error().code() == Code::kPermissionDenied) {
       co_return error_response(invalid_grant(tokens.error().message()));
+    }
+    if (auto hook = hook_error(tokens.error())) {
+      co_return error_response(*hook);
     }
     log::warn("token issuance failed", {{"error", tokens.error().to_string()}});
     co_return server_error();
@@ -188,11 +205,16 @@ Task<Response> Provider::token_refresh(const AppClient& client, const Params& fo
   if (s.client_id != client.id) {
     co_return error_response(invalid_grant("Invalid Refresh Token"));
   }
+  std::string source = triggers::kTokenRefresh;
+  std::optional<std::string> no_nonce;
   auto tokens = co_await mint_for_user(client, s.user_id, s.scope, s.auth_time, s.origin_jti,
-                                       std::nullopt);
+                                       no_nonce, source);
   if (!tokens.ok()) {
     if (tokens.error().code() == Code::kPermissionDenied) {
       co_return error_response(invalid_grant(tokens.error().message()));
+    }
+    if (auto hook = hook_error(tokens.error())) {
+      co_return error_response(*hook);
     }
     co_return server_error();
   }
@@ -238,7 +260,8 @@ Task<Result<IssuedTokens>> Provider::mint_for_user(const AppClient& client,
                                                    const std::string& user_id,
                                                    const std::string& scope, int64_t auth_time,
                                                    const std::string& origin_jti,
-                                                   std::optional<std::string> nonce) {
+                                                   std::optional<std::string> nonce,
+                                                   std::string trigger_source) {
   auto user = co_await deps_.store.get_user(user_id);
   if (!user.ok()) {
     if (user.error().code() == Code::kNotFound) {
@@ -265,7 +288,23 @@ Task<Result<IssuedTokens>> Provider::mint_for_user(const AppClient& client,
     int64_t pb = b.precedence.value_or(INT64_MAX);
     return pa != pb ? pa < pb : a.name < b.name;
   });
+  // The hook before minting: when it fails no token exists (and the caller stores nothing).
+  triggers::TokenCustomization custom;
+  if (deps_.triggers != nullptr && deps_.triggers->has_pre_token_generation()) {
+    std::string client_id = client.id;
+    std::vector<Group> hook_groups = *groups;
+    std::string hook_scope = scope;
+    User hook_user = *user;
+    auto changes = co_await deps_.triggers->pre_token_generation(
+        std::move(trigger_source), std::move(hook_user), std::move(client_id),
+        std::move(hook_groups), std::move(hook_scope));
+    if (!changes.ok()) {
+      co_return changes.error();
+    }
+    custom = std::move(changes).value();
+  }
   TokenSubject subject;
+  subject.customization = &custom;
   subject.pool = &*pool;
   subject.client = &client;
   subject.user = &*user;
