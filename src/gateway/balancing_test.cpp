@@ -94,12 +94,80 @@ TEST(GatewayBalancing, HealthChecksEjectAndRecover) {
   int from_b = 0;
   for (int i = 0; i < 10; ++i) from_b += send(gw.port(), "GET", "/status/200").body == "b";
   EXPECT_EQ(from_b, 5);
-  // Everything unhealthy: 503.
+  // Everything unhealthy: the group fails open like an ALB (the health checks may be what
+  // is broken): requests go to every target by the algorithm, and the metric says so.
   a.set_healthy(false);
   b.set_healthy(false);
   ASSERT_TRUE(wait_for(a.address(), "unhealthy"));
   ASSERT_TRUE(wait_for(b.address(), "unhealthy"));
-  EXPECT_EQ(send(gw.port(), "GET", "/status/200").status, 503);
+  std::map<std::string, int> bodies;
+  for (int i = 0; i < 10; ++i) {
+    Reply r = send(gw.port(), "GET", "/status/200");
+    EXPECT_EQ(r.status, 200) << r.body;
+    ++bodies[r.body];
+  }
+  EXPECT_EQ(bodies["a"], 5);
+  EXPECT_EQ(bodies["b"], 5);
+  EXPECT_NE(gw.metrics().render().find("gateway_fail_open_total{group=\"g\"} 10"),
+            std::string::npos)
+      << gw.metrics().render();
+  EXPECT_EQ(gw.gateway().group("g")->fail_open_picks(), 10u);
+  // With fail_open: false (a reload; the targets keep their health) the group answers 503.
+  ASSERT_TRUE(gw.reconfigure("target_groups:\n  - name: g\n    targets: [\"" + a.address() +
+                             "\", \"" + b.address() + "\"]\n" + checks +
+                             "    fail_open: false\n"
+                             "rules:\n  - {name: all, match: {path: {prefix: /}}, action: "
+                             "{forward: g}}\n")
+                  .ok());
+  Reply none = send(gw.port(), "GET", "/status/200");
+  EXPECT_EQ(none.status, 503);
+  EXPECT_EQ(none.header("Content-Type"), "application/problem+json");
+}
+
+// Fail-open never reaches a target that refuses connections: after the passive ejection
+// the request is answered 503 instead of hammering the dead target.
+TEST(GatewayBalancing, FailOpenSkipsTargetsEjectedForConnectionErrors) {
+  Upstream a("a");
+  a.start();
+  uint16_t dead_port = [] {
+    Upstream u;
+    u.start();
+    uint16_t p = u.port();
+    u.stop();
+    return p;
+  }();
+  a.set_healthy(false);
+  std::string yaml = "target_groups:\n  - name: g\n    targets: [\"" + a.address() +
+                     "\", \"127.0.0.1:" + std::to_string(dead_port) +
+                     "\"]\n"
+                     "    health_check: {path: /health, interval: 50ms, timeout: 40ms, "
+                     "healthy_threshold: 1, unhealthy_threshold: 1}\n"
+                     "    ejection: {consecutive_failures: 1, duration: 30s}\n"
+                     "rules:\n  - {name: all, match: {path: {prefix: /}}, action: {forward: g}}\n";
+  GatewayHarness gw(yaml);
+  for (int i = 0; i < 200; ++i) {
+    int unhealthy = 0;
+    for (const auto& t : gw.gateway().group("g")->snapshot()) unhealthy += t.health == "unhealthy";
+    if (unhealthy == 2) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  // Failing open: the dead target refuses, is ejected, the request is retried on a.
+  for (int i = 0; i < 6; ++i) {
+    Reply r = send(gw.port(), "GET", "/status/200");
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.body, "a");
+  }
+  bool dead_ejected = false;
+  for (const auto& t : gw.gateway().group("g")->snapshot()) {
+    if (t.id != a.address()) dead_ejected = t.ejected;
+  }
+  EXPECT_TRUE(dead_ejected);
+  // a goes away too: the only candidate left is ejected, so 503 (not 502 after a connect).
+  a.stop();
+  Reply first = send(gw.port(), "GET", "/status/200");
+  EXPECT_EQ(first.status, 502) << "a refused: ejected now";
+  Reply r = send(gw.port(), "GET", "/status/200");
+  EXPECT_EQ(r.status, 503) << r.body;
 }
 
 TEST(GatewayBalancing, DeregistrationDrainsInFlightRequests) {

@@ -188,7 +188,8 @@ TargetGroupConfig parse_group(Walker& w, const YAML::Node& node, const std::stri
   }
   w.known_keys(node, path,
                {"name", "algorithm", "targets", "health_check", "slow_start",
-                "deregistration_delay", "ejection", "connect_timeout", "response_timeout"});
+                "deregistration_delay", "ejection", "connect_timeout", "response_timeout",
+                "fail_open"});
   g.name = w.string(node, "name", path, "", true);
   if (!g.name.empty() && !valid_name(g.name)) {
     w.error(Walker::join(path, "name"), "must be 1-64 letters, digits, '-' or '_'");
@@ -251,6 +252,7 @@ TargetGroupConfig parse_group(Walker& w, const YAML::Node& node, const std::stri
         static_cast<int>(w.integer(ej, "consecutive_failures", ep, g.ejection_failures, 1, 100));
     g.ejection_duration = w.duration(ej, "duration", ep, g.ejection_duration);
   }
+  g.fail_open = w.boolean(node, "fail_open", path, g.fail_open);
   g.slow_start = w.duration(node, "slow_start", path, g.slow_start);
   g.deregistration_delay = w.duration(node, "deregistration_delay", path, g.deregistration_delay);
   g.connect_timeout = w.duration(node, "connect_timeout", path, g.connect_timeout);

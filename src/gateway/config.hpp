@@ -121,6 +121,9 @@ struct TargetGroupConfig {
   Millis ejection_duration{10'000};
   Millis connect_timeout{2'000};
   Millis response_timeout{30'000};
+  // ALB's fail-open: when no target is healthy, route to every registered target that is
+  // not draining and not passively ejected, instead of answering 503.
+  bool fail_open = true;
 };
 
 struct CorsConfig {

@@ -32,6 +32,7 @@ target_groups:
     slow_start: 30s
     deregistration_delay: 5s
     ejection: {consecutive_failures: 2, duration: 3s}
+    fail_open: false
   - name: canary
     targets: 127.0.0.1:9202
 rules:
@@ -68,6 +69,8 @@ cors: {allowed_origins: ["https://app.example.com"]}
   EXPECT_EQ(core.slow_start.count(), 30000);
   EXPECT_EQ(core.ejection_failures, 2);
   EXPECT_EQ(c->groups[1].targets[0].port, 9202);
+  EXPECT_FALSE(core.fail_open);
+  EXPECT_TRUE(c->groups[1].fail_open) << "ALB's default: fail open";
   // Sorted by priority.
   ASSERT_EQ(c->rules.size(), 2u);
   EXPECT_EQ(c->rules[0].name, "auth");
@@ -114,6 +117,12 @@ TEST(GatewayConfig, ErrorsNameTheField) {
                 .find("rules[0].action: must be exactly one of"),
             std::string::npos);
   EXPECT_NE(error_of("rules: [{name: r}]").find("rules[0].action"), std::string::npos);
+  EXPECT_NE(error_of("target_groups: [{name: g, fail_open: maybe}]")
+                .find("target_groups[0].fail_open"),
+            std::string::npos);
+  EXPECT_NE(error_of("target_groups: [{name: g, fail_open: [true]}]")
+                .find("target_groups[0].fail_open: must be a scalar"),
+            std::string::npos);
   EXPECT_NE(error_of("cors: {allowed_origins: ['*']}").find("cors.allowed_origins"),
             std::string::npos);
 }

@@ -115,6 +115,7 @@ void Gateway::apply(GatewayConfig config) {
     auto it = all_groups_.find(gc.name);
     if (it == all_groups_.end()) {
       it = all_groups_.emplace(gc.name, std::make_shared<TargetGroup>(gc)).first;
+      it->second->count_fail_open_in(&metrics_.fail_open_counter(gc.name));
     } else {
       it->second->update(gc);
     }
@@ -186,6 +187,8 @@ boost::json::value Gateway::describe() const {
         {"name", g->name()},
         {"algorithm", cfg.algorithm == Algorithm::kRoundRobin ? "round_robin"
                                                               : "least_outstanding_requests"},
+        {"fail_open", cfg.fail_open},
+        {"fail_open_requests", g->fail_open_picks()},
         {"targets", std::move(targets)}});
   }
   return boost::json::object{{"generation", config_generation()},

@@ -55,6 +55,13 @@ void GatewayMetrics::retry(std::string_view group) {
       .inc();
 }
 
+metrics::Counter& GatewayMetrics::fail_open_counter(std::string_view group) {
+  return registry_.counter("gateway_fail_open_total",
+                           "Requests forwarded to a not-healthy target because no target was "
+                           "healthy",
+                           {{"group", std::string(group)}});
+}
+
 void GatewayMetrics::target_health(std::string_view group, std::string_view target,
                                    bool routable) {
   registry_

@@ -8,6 +8,8 @@
 //   gateway_rejected_total{reason}               refused before any upstream
 //   gateway_upstream_errors_total{group,kind}    connect, timeout, protocol
 //   gateway_retries_total{group}
+//   gateway_fail_open_total{group}               forwarded to a target that was not healthy
+//                                                because none was (fail-open)
 //
 // Thread-safety: the registry is thread-safe.
 
@@ -26,6 +28,8 @@ class GatewayMetrics {
   void rejected(std::string_view reason);
   void upstream_error(std::string_view group, std::string_view kind);
   void retry(std::string_view group);
+  // gateway_fail_open_total{group}, for the group to count its own fail-open picks.
+  metrics::Counter& fail_open_counter(std::string_view group);
   void target_health(std::string_view group, std::string_view target, bool routable);
 
   metrics::Registry& registry() { return registry_; }

@@ -100,6 +100,11 @@ bool TargetGroup::routable(const Target& t, Clock::time_point now) const {
   return t.health == TargetHealth::kHealthy && t.ejected_until <= now;
 }
 
+bool TargetGroup::fail_open_candidate(const Target& t, Clock::time_point now) const {
+  return (t.health == TargetHealth::kInitial || t.health == TargetHealth::kUnhealthy) &&
+         t.ejected_until <= now;
+}
+
 double TargetGroup::slow_start_share(const Target& t, Clock::time_point now) const {
   if (config_.slow_start.count() <= 0) return 1.0;
   auto in = std::chrono::duration<double>(now - t.healthy_since).count();
@@ -111,13 +116,21 @@ double TargetGroup::slow_start_share(const Target& t, Clock::time_point now) con
 TargetLease TargetGroup::pick(const std::vector<std::string>& exclude) {
   std::lock_guard lock(mu_);
   auto now = Clock::now();
+  // Fail-open is decided on the whole group: a healthy target that this request already
+  // tried (a retry) still counts, so a retry never spills onto unhealthy targets.
+  bool any_routable = std::any_of(targets_.begin(), targets_.end(),
+                                  [&](const auto& t) { return routable(*t, now); });
+  bool failing_open = !any_routable && config_.fail_open;
   std::vector<std::shared_ptr<Target>*> candidates;
   for (auto& t : targets_) {
-    if (!routable(*t, now)) continue;
+    if (!(failing_open ? fail_open_candidate(*t, now) : routable(*t, now))) continue;
     if (std::find(exclude.begin(), exclude.end(), t->id) != exclude.end()) continue;
     candidates.push_back(&t);
   }
   if (candidates.empty()) return {};
+  auto share = [&](const Target& t) {
+    return failing_open ? 1.0 : slow_start_share(t, now);
+  };
   auto next_random = [this] {
     // xorshift64*: cheap, good enough to thin slow-start traffic.
     rng_ ^= rng_ >> 12;
@@ -132,7 +145,7 @@ TargetLease TargetGroup::pick(const std::vector<std::string>& exclude) {
     double best = 0;
     for (size_t i = 0; i < n; ++i) {
       auto& t = *candidates[(start + i) % n];
-      double load = (t->outstanding.load() + 1) / slow_start_share(*t, now);
+      double load = (t->outstanding.load() + 1) / share(*t);
       if (!chosen || load < best) {
         chosen = t;
         best = load;
@@ -141,13 +154,17 @@ TargetLease TargetGroup::pick(const std::vector<std::string>& exclude) {
   } else {
     for (size_t i = 0; i < n && !chosen; ++i) {
       auto& t = *candidates[(start + i) % n];
-      double share = slow_start_share(*t, now);
-      if (share >= 1.0 || next_random() < share) chosen = t;
+      double s = share(*t);
+      if (s >= 1.0 || next_random() < s) chosen = t;
     }
     if (!chosen) chosen = *candidates[start];
   }
   ++chosen->requests;
-  return TargetLease(chosen);
+  if (failing_open) {
+    fail_open_picks_.fetch_add(1);
+    if (auto* counter = fail_open_counter_.load()) counter->inc();
+  }
+  return TargetLease(chosen, failing_open);
 }
 
 void TargetGroup::report_connect_error(Target& target) {

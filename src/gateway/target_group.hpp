@@ -10,6 +10,13 @@
 // Selection: round robin or least outstanding requests over the routable targets; during
 // slow start a target gets a share of traffic growing linearly from 10% to 100%.
 //
+// Fail-open (ALB's behaviour, `fail_open: true`, the default): when no target of the group
+// is routable, a request goes to the targets that are `initial` or `unhealthy` and not
+// passively ejected, by the same algorithm (slow start ignored). Draining targets never get
+// new requests, and a target just ejected for connection errors is known not to accept
+// connections, so neither is ever a fail-open candidate. With `fail_open: false` the group
+// answers 503 instead.
+//
 // Thread-safety: every method may be called from any thread (one mutex per group).
 // Leases are counted atomically and may outlive a reload or the target's removal.
 
@@ -21,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "common/metrics.hpp"
 #include "common/result.hpp"
 #include "gateway/config.hpp"
 
@@ -52,15 +60,18 @@ struct Target {
 class TargetLease {
  public:
   TargetLease() = default;
-  explicit TargetLease(std::shared_ptr<Target> t) : target_(std::move(t)) {
+  explicit TargetLease(std::shared_ptr<Target> t, bool failed_open = false)
+      : target_(std::move(t)), failed_open_(failed_open) {
     if (target_) target_->outstanding.fetch_add(1);
   }
   ~TargetLease() { release(); }
-  TargetLease(TargetLease&& o) noexcept : target_(std::move(o.target_)) {}
+  TargetLease(TargetLease&& o) noexcept
+      : target_(std::move(o.target_)), failed_open_(o.failed_open_) {}
   TargetLease& operator=(TargetLease&& o) noexcept {
     if (this != &o) {
       release();
       target_ = std::move(o.target_);
+      failed_open_ = o.failed_open_;
     }
     return *this;
   }
@@ -71,6 +82,8 @@ class TargetLease {
   Target* operator->() const { return target_.get(); }
   Target& operator*() const { return *target_; }
   explicit operator bool() const { return target_ != nullptr; }
+  // True when the target was picked although not healthy, because nothing was (fail-open).
+  bool failed_open() const { return failed_open_; }
   void release() {
     if (target_) target_->outstanding.fetch_sub(1);
     target_.reset();
@@ -78,6 +91,7 @@ class TargetLease {
 
  private:
   std::shared_ptr<Target> target_;
+  bool failed_open_ = false;
 };
 
 struct TargetSnapshot {
@@ -101,8 +115,9 @@ class TargetGroup {
   // registered through the admin API are kept.
   void update(TargetGroupConfig config);
 
-  // A target for a new request, not one of `exclude` (ids tried already). Empty lease
-  // when nothing is routable.
+  // A target for a new request, not one of `exclude` (ids tried already). When no target
+  // is routable and the group fails open, one of the fail-open candidates (see above; the
+  // lease says failed_open()). Empty lease when there is nothing to pick.
   TargetLease pick(const std::vector<std::string>& exclude = {});
 
   // Passive health: connection-level outcome of a forward.
@@ -124,9 +139,14 @@ class TargetGroup {
 
   std::vector<TargetSnapshot> snapshot() const;
   size_t routable_count() const;
+  // Requests sent to a target that was not healthy because nothing was (fail-open).
+  uint64_t fail_open_picks() const { return fail_open_picks_.load(); }
+  // Also counts them in `counter` (gateway_fail_open_total{group}); it must outlive the group.
+  void count_fail_open_in(metrics::Counter* counter) { fail_open_counter_.store(counter); }
 
  private:
   bool routable(const Target& t, Clock::time_point now) const;
+  bool fail_open_candidate(const Target& t, Clock::time_point now) const;
   double slow_start_share(const Target& t, Clock::time_point now) const;
 
   std::string name_;
@@ -135,6 +155,8 @@ class TargetGroup {
   std::vector<std::shared_ptr<Target>> targets_;
   uint64_t rr_ = 0;
   uint64_t rng_ = 0x9E3779B97F4A7C15ull;
+  std::atomic<uint64_t> fail_open_picks_{0};
+  std::atomic<metrics::Counter*> fail_open_counter_{nullptr};
 };
 
 }  // namespace dts::gateway

@@ -1,61 +1,29 @@
 // The platform policy through the enforcement point: every route x role x same/other
 // tenant, with real tokens, the real JWKS fetch and the real policies/ bundle. The expected
-// table is the specification (the same one policies/dts/authz_test.rego checks in Rego);
+// table is the specification (gateway/testing/authz_spec.hpp, shared with the end-to-end
+// test through the gateway process; the same one policies/dts/authz_test.rego checks in Rego);
 // here it proves that tokens, groups, tenant selection and the input document fit the
 // policy end to end.
 
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "common/internal_auth.hpp"
 #include "gateway/pep/test_support.hpp"
+#include "gateway/testing/authz_spec.hpp"
 
 namespace dts::gateway::pep {
 namespace {
 
 using namespace testing;
 
-struct Row {
-  const char* method;
-  const char* path;
-  std::set<std::string> allowed;  // roles that may, in their own tenant
-};
-
-const std::vector<Row>& tenant_routes() {
-  static const std::vector<Row> rows = {
-      {"GET", "/api/core/tenant", {"admin", "member", "viewer", "billing"}},
-      {"GET", "/api/core/members", {"admin", "member", "viewer"}},
-      {"POST", "/api/core/members", {"admin"}},
-      {"DELETE", "/api/core/members/u-7", {"admin"}},
-      {"GET", "/api/core/datasets", {"admin", "member", "viewer"}},
-      {"POST", "/api/core/datasets", {"admin", "member"}},
-      {"GET", "/api/core/datasets/d-1", {"admin", "member", "viewer"}},
-      {"PATCH", "/api/core/datasets/d-1", {"admin", "member"}},
-      {"DELETE", "/api/core/datasets/d-1", {"admin", "member"}},
-      {"GET", "/api/core/datasets/d-1/content", {"admin", "member", "viewer"}},
-      {"GET", "/api/core/jobs", {"admin", "member", "viewer"}},
-      {"POST", "/api/core/jobs", {"admin", "member"}},
-      {"GET", "/api/core/jobs/j-1", {"admin", "member", "viewer"}},
-      {"GET", "/api/core/jobs/j-1/result", {"admin", "member", "viewer"}},
-      {"POST", "/api/core/jobs/j-1/cancel", {"admin", "member"}},
-      {"GET", "/api/billing/wallet", {"admin", "billing"}},
-      {"POST", "/api/billing/wallet/topups", {"admin", "billing"}},
-      {"GET", "/api/billing/usage", {"admin", "billing"}},
-      {"GET", "/api/billing/invoices", {"admin", "billing"}},
-      {"GET", "/api/billing/invoices/inv-1", {"admin", "billing"}},
-      {"PUT", "/api/billing/subscription", {"admin", "billing"}},
-      {"GET", "/api/secrets", {"admin", "member"}},
-      {"POST", "/api/secrets", {"admin"}},
-      {"GET", "/api/secrets/db-password", {"admin", "member"}},
-      {"PUT", "/api/secrets/db-password", {"admin"}},
-      {"DELETE", "/api/secrets/db-password", {"admin"}},
-  };
-  return rows;
-}
-
-const std::vector<std::string> kRoles = {"admin", "member", "viewer", "billing"};
+using gateway::testing::roles;
+using gateway::testing::tenant_routes;
 
 // One enforcer for the suite (the tests only read it): loading the platform bundle runs its
 // Rego test matrix, which is worth doing once, not per test.
@@ -95,10 +63,10 @@ class AuthzMatrix : public ::testing::Test {
 
 TEST_F(AuthzMatrix, EveryTenantRouteByRoleAndTenant) {
   std::map<std::string, std::string> tokens;
-  for (const auto& role : kRoles) tokens[role] = idp_.token_for({"tenant:acme:" + role});
+  for (const auto& role : roles()) tokens[role] = idp_.token_for({"tenant:acme:" + role});
   int checked = 0;
   for (const auto& row : tenant_routes()) {
-    for (const auto& role : kRoles) {
+    for (const auto& role : roles()) {
       std::string what = std::string(row.method) + " " + row.path + " as " + role;
       // Same tenant: acme resolved from the single tenant group, and named explicitly.
       bool want = row.allowed.count(role) > 0;
@@ -122,7 +90,46 @@ TEST_F(AuthzMatrix, EveryTenantRouteByRoleAndTenant) {
       EXPECT_EQ(anon.status, 401) << row.method << " " << row.path << " anonymous";
     }
   }
-  EXPECT_EQ(checked, static_cast<int>(tenant_routes().size() * kRoles.size() * 3));
+  EXPECT_EQ(checked, static_cast<int>(tenant_routes().size() * roles().size() * 3));
+}
+
+// The spec must name every route of the policy's data (a route added to data.json without a
+// row here is untested), and its "not in the table" rows must really be absent from it.
+TEST(AuthzSpec, CoversEveryRouteOfThePolicyData) {
+  std::ifstream in(platform_policies() + "/dts/data.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  boost::json::value data = boost::json::parse(text.str());
+  const auto& routes = data.at("routes").as_object();
+  ASSERT_GT(routes.size(), 20u);
+  auto covered = [](std::string_view key) {
+    for (const auto& r : tenant_routes()) {
+      if (!r.allowed.empty() && gateway::testing::route_key_matches(key, r.method, r.path)) {
+        return true;
+      }
+    }
+    for (const auto& r : gateway::testing::signed_in_routes()) {
+      if (gateway::testing::route_key_matches(key, r.method, r.path)) return true;
+    }
+    for (const auto& r : gateway::testing::public_routes()) {
+      if (gateway::testing::route_key_matches(key, r.method, r.path)) return true;
+    }
+    return false;
+  };
+  for (const auto& [key, route] : routes) {
+    EXPECT_TRUE(covered(key)) << "route " << key << " has no row in gateway/testing/authz_spec.hpp";
+  }
+  for (const auto& r : tenant_routes()) {
+    int matching = 0;
+    for (const auto& [key, route] : routes) {
+      matching += gateway::testing::route_key_matches(key, r.method, r.path);
+    }
+    EXPECT_EQ(matching, r.allowed.empty() ? 0 : 1) << r.method << " " << r.path;
+  }
+  EXPECT_TRUE(gateway::testing::route_pattern_matches("/auth/**", "/auth"));
+  EXPECT_TRUE(gateway::testing::route_pattern_matches("/a/*/c", "/a/b/c"));
+  EXPECT_FALSE(gateway::testing::route_pattern_matches("/a/*/c", "/a/b/c/d"));
+  EXPECT_FALSE(gateway::testing::route_pattern_matches("/a/*", "/a"));
 }
 
 TEST_F(AuthzMatrix, PublicAndSignedInRoutes) {
