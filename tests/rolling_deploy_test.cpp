@@ -81,10 +81,13 @@ class Child {
   bool done_ = false;
 };
 
-int get_status(uint16_t port, const std::string& path) {
+std::string get(uint16_t port, const std::string& path) {
   http::testing::RawSocket s(port);
   s.send("GET " + path + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
-  return http::testing::first_status(s.read_until_close(10s));
+  return s.read_until_close(10s);
+}
+int get_status(uint16_t port, const std::string& path) {
+  return http::testing::first_status(get(port, path));
 }
 
 TEST(RollingDeploy, ZeroFailedRequestsUnderLoad) {
@@ -103,6 +106,10 @@ target_groups:
                    unhealthy_threshold: 2}
     deregistration_delay: 5s
 rules:
+  # Public per the platform policy (/auth/**), but protected: the PEP runs and signs the
+  # identity it forwards with the DTS_INTERNAL_KEY `dts up` generated for this run.
+  - {name: signed, match: {path: {prefix: /auth/selftest}}, protected: true,
+     strip_prefix: /auth/selftest, action: {forward: selftest}}
   - {name: selftest, match: {path: {prefix: /}}, action: {forward: selftest}}
 )";
   Child up({"up"}, {{"DTS_HOME", home.string()},
@@ -119,6 +126,19 @@ rules:
     if (first != 200) std::this_thread::sleep_for(50ms);
   }
   ASSERT_EQ(first, 200) << up.log();
+  // `dts up` gave the gateway and selftest the same random DTS_INTERNAL_KEY: a request through
+  // the gateway arrives signed and verifies; the same request sent around the gateway, with
+  // forged identity headers, is refused.
+  std::string whoami = get(gateway_port, "/auth/selftest/whoami");
+  EXPECT_EQ(http::testing::first_status(whoami), 200) << whoami << "\n---\n" << up.log();
+  {
+    uint16_t direct = static_cast<uint16_t>(9099 + offset);
+    http::testing::RawSocket s(direct);
+    s.send("GET /whoami HTTP/1.1\r\nHost: t\r\nConnection: close\r\nX-Dts-Principal: root\r\n"
+           "X-Dts-Tenant: acme\r\nX-Dts-Groups: tenant:acme:admin\r\nX-Dts-Signature: "
+           "t=1,v1=00\r\n\r\n");
+    EXPECT_EQ(http::testing::first_status(s.read_until_close(10s)), 401);
+  }
   auto before = control_request((home / "control.sock").string(), "list selftest", 5s);
   ASSERT_TRUE(before.ok()) << before.error().message();
 
@@ -171,6 +191,9 @@ rules:
   EXPECT_EQ(after->find(','), std::string::npos) << "old instance still running: " << *after;
   EXPECT_NE(deploy.log().find("rolling deploy of selftest done"), std::string::npos)
       << deploy.log();
+  // The instance the deploy started got the same key.
+  whoami = get(gateway_port, "/auth/selftest/whoami");
+  EXPECT_EQ(http::testing::first_status(whoami), 200) << whoami << "\n---\n" << up.log();
   EXPECT_EQ(up.stop(SIGTERM), 0) << up.log();
   fs::remove_all(home);
 }

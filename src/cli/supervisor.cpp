@@ -101,6 +101,9 @@ class Supervisor {
   std::string state_path_;
   ControlSocket control_;
   std::string admin_token_;  // the gateway's admin API token, for rolling deploys
+  // DTS_INTERNAL_KEY of this run: the gateway signs X-Dts-* identity headers with it and
+  // every service verifies them (common/internal_auth.hpp).
+  std::string internal_key_;
 };
 
 bool Supervisor::acquire_lock() {
@@ -143,6 +146,19 @@ std::map<std::string, std::string> Supervisor::service_env(const ServiceDef& def
   env["HOST"] = "127.0.0.1";
   env["PORT"] = std::to_string(port);
   if (!database_url.empty()) env["DATABASE_URL"] = database_url;
+  // Every service, the gateway included, shares the key of the gateway's signature over the
+  // identity it forwards; a service refuses X-Dts-* headers that do not verify with it.
+  env["DTS_INTERNAL_KEY"] = internal_key_;
+  // Identity runs behind the gateway, which appends the client's address to
+  // X-Forwarded-For: identity's per-IP sign-in throttling must use that address, not the
+  // gateway's (one bucket for every user). It listens on loopback only, so only local
+  // processes can reach it around the gateway (and they could spoof their address only to
+  // identity's per-IP bucket; the per-user limit stays).
+  if (def.name == "identity") {
+    for (const auto& other : opt_.services) {
+      if (other.name == "gateway") env["IDENTITY_TRUST_FORWARDED_FOR"] = "true";
+    }
+  }
   // The PDP serves the repository's policy bundle and hot-reloads it when files change.
   if (def.name == "policy" && std::filesystem::is_directory(opt_.root + "/policies")) {
     env["POLICY_BUNDLE"] = opt_.root + "/policies";
@@ -420,6 +436,10 @@ int Supervisor::run() {
     say("warning: " + s.error().message() + " (rolling deploys unavailable)");
   }
   admin_token_ = ids::new_uuid_v4() + ids::new_uuid_v4();
+  // A fresh key per run (256 bits), unless the operator injects one (as ECS would from a
+  // secret), e.g. to let services outside this `dts up` verify the gateway's signature.
+  const char* given_key = std::getenv("DTS_INTERNAL_KEY");
+  internal_key_ = given_key != nullptr && *given_key != '\0' ? given_key : ids::random_hex(32);
 
   database_ = std::make_unique<DatabaseSetup>(opt_.home, opt_.database_url);
   auto t0 = Clock::now();

@@ -1,5 +1,6 @@
 #include "selftest/routes.hpp"
 
+#include <chrono>
 #include <charconv>
 
 #include "common/json.hpp"
@@ -19,9 +20,25 @@ constexpr size_t kMaxNote = 1000;
 
 }  // namespace
 
-void add_routes(http::Router& router, Store& store) {
+void add_routes(http::Router& router, Store& store, const internal_auth::InternalSigner* signer) {
   router.add("GET", "/hello", [](Request&) -> awaitable<Result<Response>> {
     co_return Response::text("hello");
+  });
+
+  // Who the gateway says is calling: only believed when its signature verifies (401 when
+  // the X-Dts-* headers are missing, forged or altered; 503 without DTS_INTERNAL_KEY).
+  router.add("GET", "/whoami", [signer](Request& req) -> awaitable<Result<Response>> {
+    if (signer == nullptr) co_return unavailable("DTS_INTERNAL_KEY is not set");
+    auto caller = signer->authenticate(req, std::chrono::system_clock::now());
+    if (!caller.ok()) co_return caller.error();
+    boost::json::array groups, roles;
+    for (const auto& g : caller->groups) groups.emplace_back(g);
+    for (const auto& r : caller->tenant_roles()) roles.emplace_back(r);
+    co_return Response::json(boost::json::object{{"principal", caller->principal},
+                                                 {"tenant", caller->tenant},
+                                                 {"groups", std::move(groups)},
+                                                 {"roles", std::move(roles)},
+                                                 {"request_id", caller->request_id}});
   });
 
   router.add("POST", "/api/selftest/probes",

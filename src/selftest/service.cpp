@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
+#include "common/internal_auth.hpp"
 #include "common/pg/co_try.hpp"
 #include "common/pg/migrations.hpp"
 #include "common/pg/pool.hpp"
@@ -22,6 +24,7 @@ struct Config {
   std::string database_url;
   std::filesystem::path migrations_root;
   size_t pool_size = 10;
+  std::optional<internal_auth::InternalSigner> signer;  // DTS_INTERNAL_KEY, when set
 };
 
 Config read_config(config::Reader& r) {
@@ -30,6 +33,9 @@ Config read_config(config::Reader& r) {
   c.database_url = r.required("DATABASE_URL");
   c.migrations_root = std::filesystem::path(r.string("DTS_ROOT", ".")) / "migrations";
   c.pool_size = static_cast<size_t>(r.integer("DB_POOL_SIZE", 10, 1, 200));
+  if (auto signer = internal_auth::signer_from_env(r); signer.ok()) {
+    c.signer.emplace(std::move(signer).value());
+  }
   return c;
 }
 
@@ -52,7 +58,7 @@ int run() {
     options.max_size = config.pool_size;
     pool = std::make_unique<pg::Pool>(ctx.server.executor(), options);
     store = std::make_unique<Store>(*pool);
-    add_routes(ctx.server.router(), *store);
+    add_routes(ctx.server.router(), *store, config.signer ? &*config.signer : nullptr);
     ctx.server.set_readiness([&]() -> boost::asio::awaitable<Status> {
       DTS_CO_ASSIGN_OR_RETURN(auto lease, co_await pool->acquire());
       auto current = co_await pg::check_migrations(*lease, kService, migrations);
