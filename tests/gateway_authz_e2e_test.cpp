@@ -111,9 +111,8 @@ class StandIn {
     if (require_signature_ && !caller.ok()) {
       return http::problem(401, "unsigned request: " + caller.error().message(), req.request_id);
     }
-    return http::Response::json(json::object{{"service", name_},
-                                             {"principal", s.principal},
-                                             {"tenant", s.tenant}});
+    return http::Response::json(
+        json::object{{"service", name_}, {"principal", s.principal}, {"tenant", s.tenant}});
   }
 
   const std::string& name() const { return name_; }
@@ -254,11 +253,17 @@ class GatewayAuthzE2E : public ::testing::Test {
   }
 
   void SetUp() override {
-    ASSERT_TRUE(s_.gateway->wait_for("\"listening\"")) << s_.gateway->log();
+    // Both listeners up (a connection to a closed port would abort the test).
+    for (uint16_t p : {s_.port, s_.admin_port}) {
+      ASSERT_TRUE(s_.gateway->wait_for("\"listening\",\"address\":\"127.0.0.1\",\"port\":" +
+                                       std::to_string(p)))
+          << s_.gateway->log();
+    }
     // Every group healthy (the first active check runs at start), so no cell depends on
     // fail-open or on timing.
     bool healthy = false;
-    for (int i = 0; i < 300 && !healthy; ++i) {
+    auto deadline = std::chrono::steady_clock::now() + 20s;  // generous: ctest -j on 2 cores
+    while (!healthy && std::chrono::steady_clock::now() < deadline) {
       Reply r = send(s_.admin_port, "GET", "/admin/target-groups",
                      "Authorization: Bearer authz-e2e-admin\r\n");
       healthy = r.status == 200 && r.body.find("\"initial\"") == std::string::npos &&
@@ -332,8 +337,8 @@ class GatewayAuthzE2E : public ::testing::Test {
     if (&target == &s_.identity) {
       // Public, unprotected: the gateway strips /auth and every X-Dts-* header, adds none.
       EXPECT_EQ(seen.target, c.path.substr(5).empty() ? "/" : c.path.substr(5)) << what;
-      EXPECT_TRUE(seen.x_dts.empty()) << what << ": " << seen.x_dts.front().first << "="
-                                      << seen.x_dts.front().second;
+      EXPECT_TRUE(seen.x_dts.empty())
+          << what << ": " << seen.x_dts.front().first << "=" << seen.x_dts.front().second;
       // Identity takes the client address from the last X-Forwarded-For hop
       // (IDENTITY_TRUST_FORWARDED_FOR): the gateway must have appended the real one.
       EXPECT_TRUE(seen.forwarded_for.ends_with("127.0.0.1")) << what << ": " << seen.forwarded_for;
@@ -373,22 +378,22 @@ TEST_F(GatewayAuthzE2E, EveryTenantRouteByRoleAndTenant) {
       // Same tenant: chosen from the user's only tenant group, and named in X-Tenant-Id.
       check({row.method, row.path, t, ""}, allowed ? 200 : 403, what + " (own tenant implied)", sub,
             "acme", encoded);
-      check({row.method, row.path, t, "acme"}, allowed ? 200 : 403,
-            what + " (own tenant named)", sub, "acme", encoded);
+      check({row.method, row.path, t, "acme"}, allowed ? 200 : 403, what + " (own tenant named)",
+            sub, "acme", encoded);
       // Another tenant: no role there, whatever the role here.
       check({row.method, row.path, t, "globex"}, 403, what + " in another tenant");
       if (HasFatalFailure()) return;
     }
-    check({row.method, row.path, "", ""}, 401, std::string(row.method) + " " + row.path +
-                                                   " anonymous");
-    check({row.method, row.path, "", "acme"}, 401, std::string(row.method) + " " + row.path +
-                                                       " anonymous naming a tenant");
+    check({row.method, row.path, "", ""}, 401,
+          std::string(row.method) + " " + row.path + " anonymous");
+    check({row.method, row.path, "", "acme"}, 401,
+          std::string(row.method) + " " + row.path + " anonymous naming a tenant");
     if (HasFatalFailure()) return;
   }
   EXPECT_EQ(cells_, static_cast<int>(gateway::testing::tenant_routes().size() *
                                      (principals.size() * 3 + 2)));
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - started)
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  started)
                 .count();
   std::cout << "[ matrix ] " << cells_ << " requests through the gateway in " << ms << " ms\n";
 }
@@ -407,8 +412,8 @@ TEST_F(GatewayAuthzE2E, SignedInAndPublicRoutes) {
       // Any signed-in user, in any tenant or none; the tenant is still the selected one.
       check({route.method, route.path, t, ""}, 200, what + " as " + role, sub,
             role == "none" ? "" : "acme", encoded);
-      check({route.method, route.path, t, "globex"}, 200, what + " as " + role + " for globex",
-            sub, "globex", encoded);
+      check({route.method, route.path, t, "globex"}, 200, what + " as " + role + " for globex", sub,
+            "globex", encoded);
     }
     check({route.method, route.path, "", ""}, 401, what + " anonymous");
   }
@@ -435,11 +440,11 @@ TEST_F(GatewayAuthzE2E, SeveralTenantsThroughTheGateway) {
   std::string t = token("user-multi", {"tenant:acme:admin", "tenant:globex:viewer"});
   std::string groups = "tenant:acme:admin,tenant:globex:viewer";
   check({"GET", "/api/core/datasets", t, ""}, 403, "no tenant selected");
-  check({"DELETE", "/api/core/datasets/d-1", t, "acme"}, 200, "admin in acme", "user-multi",
-        "acme", groups);
+  check({"DELETE", "/api/core/datasets/d-1", t, "acme"}, 200, "admin in acme", "user-multi", "acme",
+        groups);
   check({"DELETE", "/api/core/datasets/d-1", t, "globex"}, 403, "viewer in globex");
-  check({"GET", "/api/core/datasets/d-1", t, "globex"}, 200, "viewer reads in globex",
-        "user-multi", "globex", groups);
+  check({"GET", "/api/core/datasets/d-1", t, "globex"}, 200, "viewer reads in globex", "user-multi",
+        "globex", groups);
   check({"GET", "/api/core/datasets", t, "initech"}, 403, "no role in initech");
   Reply bad = call({"GET", "/api/core/datasets", t, "acme corp"});
   EXPECT_EQ(bad.status, 400);
@@ -471,9 +476,7 @@ TEST_F(GatewayAuthzE2E, ServicesRefuseUnsignedOrAlteredRequests) {
   EXPECT_EQ(send(s_.core.port(), "GET", "/api/core/datasets", same).status, 200);
 }
 
-TEST_F(GatewayAuthzE2E, StopsCleanly) {
-  EXPECT_EQ(s_.gateway->stop(), 0) << s_.gateway->log();
-}
+TEST_F(GatewayAuthzE2E, StopsCleanly) { EXPECT_EQ(s_.gateway->stop(), 0) << s_.gateway->log(); }
 
 }  // namespace
 }  // namespace dts::gateway

@@ -208,7 +208,7 @@ TEST(TargetGroup, FailOpenNeverUsesDrainingOrEjectedTargets) {
   auto targets = g.check_list();
   for (const auto& t : targets) fail_checks(g, *t);
   ASSERT_TRUE(g.deregister_target("127.0.0.1:2").ok());  // draining
-  g.report_connect_error(*targets[2]);                     // ejected: refuses connections
+  g.report_connect_error(*targets[2]);                   // ejected: refuses connections
   for (int i = 0; i < 20; ++i) {
     auto lease = g.pick();
     ASSERT_TRUE(lease);
