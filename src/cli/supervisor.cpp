@@ -21,6 +21,7 @@
 #include "cli/control_socket.hpp"
 #include "cli/database_setup.hpp"
 #include "cli/health_probe.hpp"
+#include "cli/service_env.hpp"
 #include "cli/supervisor_state.hpp"
 #include "common/ids.hpp"
 
@@ -100,10 +101,9 @@ class Supervisor {
   bool stopping_ = false;
   std::string state_path_;
   ControlSocket control_;
-  std::string admin_token_;  // the gateway's admin API token, for rolling deploys
-  // DTS_INTERNAL_KEY of this run: the gateway signs X-Dts-* identity headers with it and
-  // every service verifies them (common/internal_auth.hpp).
-  std::string internal_key_;
+  // The gateway's admin API token (for rolling deploys) and the run's DTS_INTERNAL_KEY (the
+  // gateway signs X-Dts-* identity headers with it, every service verifies them).
+  RunSecrets secrets_;
 };
 
 bool Supervisor::acquire_lock() {
@@ -136,69 +136,7 @@ int Supervisor::block_signals() {
 
 std::map<std::string, std::string> Supervisor::service_env(const ServiceDef& def, uint16_t port,
                                                            const std::string& database_url) {
-  std::map<std::string, std::string> env;
-  for (const char* name : {"PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "LOG_LEVEL"}) {
-    if (const char* v = std::getenv(name)) env[name] = v;
-  }
-  env["DTS_SERVICE"] = def.name;
-  env["DTS_ROOT"] = opt_.root;
-  env["DTS_HOME"] = opt_.home;
-  env["HOST"] = "127.0.0.1";
-  env["PORT"] = std::to_string(port);
-  if (!database_url.empty()) env["DATABASE_URL"] = database_url;
-  // Every service, the gateway included, shares the key of the gateway's signature over the
-  // identity it forwards; a service refuses X-Dts-* headers that do not verify with it.
-  env["DTS_INTERNAL_KEY"] = internal_key_;
-  // Identity runs behind the gateway, which appends the client's address to
-  // X-Forwarded-For: identity's per-IP sign-in throttling must use that address, not the
-  // gateway's (one bucket for every user). It listens on loopback only, so only local
-  // processes can reach it around the gateway (and they could spoof their address only to
-  // identity's per-IP bucket; the per-user limit stays).
-  if (def.name == "identity") {
-    for (const auto& other : opt_.services) {
-      if (other.name == "gateway") env["IDENTITY_TRUST_FORWARDED_FOR"] = "true";
-    }
-  }
-  // The PDP serves the repository's policy bundle and hot-reloads it when files change.
-  if (def.name == "policy" && std::filesystem::is_directory(opt_.root + "/policies")) {
-    env["POLICY_BUNDLE"] = opt_.root + "/policies";
-  }
-  // The gateway's config names its upstreams by ${SERVICE_PORT}: the catalog's ports,
-  // shifted like every other port (several stacks on one host).
-  if (def.name == "gateway") {
-    env["GATEWAY_ADMIN_TOKEN"] = admin_token_;
-    if (std::filesystem::is_directory(opt_.root + "/policies")) {
-      env["POLICY_BUNDLE"] = opt_.root + "/policies";  // the PEP evaluates it in-process
-    }
-    for (const auto& other : opt_.services) {
-      std::string var;
-      for (char c : other.name) var.push_back(static_cast<char>(std::toupper(c)));
-      env[var + "_PORT"] = std::to_string(other.port + opt_.port_offset);
-    }
-    for (const auto& other : all_services()) {
-      std::string var;
-      for (char c : other.name) var.push_back(static_cast<char>(std::toupper(c)));
-      env[var + "_PORT"] = std::to_string(other.port + opt_.port_offset);
-    }
-    for (const auto& [name, p] : std::initializer_list<std::pair<const char*, int>>{
-             {"IDENTITY_PORT", 9001}, {"CORE_PORT", 9002}, {"BILLING_PORT", 9003},
-             {"SECRETS_PORT", 9004}, {"GATEWAY_ADMIN_PORT", 8081}}) {
-      if (!env.count(name)) env[name] = std::to_string(p + opt_.port_offset);
-    }
-  }
-  // Per-service overrides: DTS_<SERVICE>_<VAR>=v becomes <VAR>=v for that service only
-  // (the way an ECS task definition sets one task's environment).
-  std::string prefix = "DTS_";
-  for (char c : def.name) prefix.push_back(static_cast<char>(std::toupper(c)));
-  prefix += "_";
-  for (char** e = environ; *e != nullptr; ++e) {
-    std::string_view kv(*e);
-    if (kv.rfind(prefix, 0) != 0) continue;
-    size_t eq = kv.find('=');
-    if (eq == std::string_view::npos || eq <= prefix.size()) continue;
-    env[std::string(kv.substr(prefix.size(), eq - prefix.size()))] = std::string(kv.substr(eq + 1));
-  }
-  return env;
+  return cli::service_env(opt_, def, port, database_url, secrets_, process_environment());
 }
 
 void Supervisor::start_service(Managed& m) {
@@ -435,11 +373,11 @@ int Supervisor::run() {
   if (auto s = control_.listen(opt_.home + "/control.sock"); !s.ok()) {
     say("warning: " + s.error().message() + " (rolling deploys unavailable)");
   }
-  admin_token_ = ids::new_uuid_v4() + ids::new_uuid_v4();
-  // A fresh key per run (256 bits), unless the operator injects one (as ECS would from a
-  // secret), e.g. to let services outside this `dts up` verify the gateway's signature.
+  secrets_.gateway_admin_token = ids::new_uuid_v4() + ids::new_uuid_v4();
+  // A fresh key per run, unless the operator injects one (as ECS would from a secret), e.g.
+  // to let services outside this `dts up` verify the gateway's signature.
   const char* given_key = std::getenv("DTS_INTERNAL_KEY");
-  internal_key_ = given_key != nullptr && *given_key != '\0' ? given_key : ids::random_hex(32);
+  secrets_.internal_key = internal_key_for_run(given_key != nullptr ? given_key : "");
 
   database_ = std::make_unique<DatabaseSetup>(opt_.home, opt_.database_url);
   auto t0 = Clock::now();
