@@ -3,7 +3,9 @@
 // UUIDs for resources, and a constant-time comparison for secrets.
 //
 // Every function here is thread-safe: randomness comes from OpenSSL's RAND_bytes (a CSPRNG
-// that is safe to call from many threads), and nothing keeps state between calls.
+// that is safe to call from many threads). Request, trace and span ids draw from a
+// per-thread pool filled by RAND_bytes (ids are per request; see ids.cpp); random_hex and
+// UUIDs call RAND_bytes directly.
 // If the CSPRNG fails the process aborts: handing out predictable ids silently is worse.
 
 #include <cstddef>

@@ -1,8 +1,6 @@
 #include "common/internal_auth.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <charconv>
 
@@ -87,15 +85,9 @@ std::string InternalSigner::mac_hex(const SignedFields& f, int64_t unix_seconds)
     canonical.push_back('\n');
   }
   canonical.append(std::to_string(unix_seconds));
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-           reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), mac,
-           &len) == nullptr) {
-    std::abort();  // HMAC-SHA256 cannot fail with a valid key; OpenSSL is broken
-  }
-  std::string hex = to_hex(mac, len);
-  OPENSSL_cleanse(mac, sizeof mac);
+  digest::Sha256 mac = mac_.compute(canonical);
+  std::string hex = to_hex(mac.data(), mac.size());
+  OPENSSL_cleanse(mac.data(), mac.size());
   return hex;
 }
 

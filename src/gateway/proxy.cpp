@@ -1,5 +1,6 @@
 #include "gateway/proxy.hpp"
 
+#include <memory>
 #include <vector>
 
 #include "common/http/problem.hpp"
@@ -110,10 +111,15 @@ asio::awaitable<http::StreamOutcome> forward(http::UpstreamPool& pool, GatewayMe
                           {"attempts", attempt + 1}};
     Status head = co_await out.write_head(up.status, headers, up.content_length);
     if (!head.ok()) co_return outcome;  // client gone; the session closes the connection
-    std::vector<char> chunk(kRelayChunk);
+    // Not zero-filled (a 64 KiB memset per request showed in profiles); a short body with a
+    // known length needs no more than its length (+1 to see the end in the same read).
+    const size_t chunk_size = up.content_length && *up.content_length < kRelayChunk
+                                  ? static_cast<size_t>(*up.content_length) + 1
+                                  : kRelayChunk;
+    auto chunk = std::make_unique_for_overwrite<char[]>(chunk_size);
     bool complete = false;
     while (true) {
-      auto n = co_await up.body->read(std::span<char>(chunk.data(), chunk.size()));
+      auto n = co_await up.body->read(std::span<char>(chunk.get(), chunk_size));
       if (!n.ok()) {
         // Mid-body failure: the head is out, so the only honest signal left is to cut the
         // connection (the client sees a truncated body, never a silently short one).
@@ -127,7 +133,7 @@ asio::awaitable<http::StreamOutcome> forward(http::UpstreamPool& pool, GatewayMe
         complete = true;
         break;
       }
-      Status w = co_await out.write(std::string_view(chunk.data(), *n));
+      Status w = co_await out.write(std::string_view(chunk.get(), *n));
       if (!w.ok()) break;
       outcome.bytes_out += *n;
     }

@@ -212,10 +212,11 @@ asio::awaitable<bool> serve_streamed(ServerImpl& server, Connection& conn,
   ex.keep_alive = head.keep_alive();
   fill_request_head(ex.request, head, remote);
   assign_ids(ex.request);
-  {
+  if (!conn.no_delay) {
     // Streamed answers go out in pieces; Nagle would hold the last one for a delayed ACK.
     boost::system::error_code nodelay_ec;
     conn.stream.socket().set_option(asio::ip::tcp::no_delay(true), nodelay_ec);
+    conn.no_delay = true;
   }
   auto body_parser = std::make_unique<StreamRequestParser>(std::move(parser));
   body_parser->body_limit(opt.max_body_bytes);

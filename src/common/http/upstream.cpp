@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -251,12 +252,12 @@ asio::awaitable<ForwardResult> UpstreamPool::forward(
       co_return failure(unavailable("sending request to " + key + ": " + ec.message()), true);
     }
     if (has_body) {
-      std::vector<char> chunk(opt.chunk_bytes);
+      auto chunk = std::make_unique_for_overwrite<char[]>(opt.chunk_bytes);  // no memset
       while (true) {
-        auto n = co_await request.body->read(std::span<char>(chunk.data(), chunk.size()));
+        auto n = co_await request.body->read(std::span<char>(chunk.get(), opt.chunk_bytes));
         if (!n.ok()) co_return failure(n.error(), true, true);
         if (*n == 0) break;
-        out.body().data = chunk.data();
+        out.body().data = chunk.get();
         out.body().size = *n;
         out.body().more = true;
         stream->expires_after(opt.io_timeout);

@@ -1,9 +1,9 @@
 #include "gateway/pep/decision_cache.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cstdlib>
+
+#include "common/digest.hpp"
 
 namespace dts::gateway::pep {
 
@@ -17,12 +17,8 @@ void DecisionCache::key_part(std::string& out, std::string_view field) {
 }
 
 std::string DecisionCache::digest(std::string_view material) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(material.data(), material.size(), md, &len, EVP_sha256(), nullptr) != 1) {
-    std::abort();  // SHA-256 cannot fail; OpenSSL is broken
-  }
-  return std::string(reinterpret_cast<const char*>(md), len);
+  digest::Sha256 md = digest::sha256(material);
+  return std::string(reinterpret_cast<const char*>(md.data()), md.size());
 }
 
 std::optional<PolicyDecision> DecisionCache::get(std::string_view material,

@@ -1,9 +1,9 @@
 #include "gateway/pep/token_cache.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cstdlib>
+
+#include "common/digest.hpp"
 
 namespace dts::gateway::pep {
 
@@ -11,12 +11,8 @@ TokenCache::TokenCache(size_t max_entries)
     : per_shard_(max_entries == 0 ? 0 : std::max<size_t>(1, max_entries / kShards)) {}
 
 std::string TokenCache::digest(std::string_view token) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(token.data(), token.size(), md, &len, EVP_sha256(), nullptr) != 1) {
-    std::abort();  // SHA-256 cannot fail; OpenSSL is broken
-  }
-  return std::string(reinterpret_cast<const char*>(md), len);
+  digest::Sha256 md = digest::sha256(token);
+  return std::string(reinterpret_cast<const char*>(md.data()), md.size());
 }
 
 size_t TokenCache::shard_index(const std::string& d) {

@@ -24,6 +24,7 @@ struct Connection {
   explicit Connection(boost::asio::ip::tcp::socket socket) : stream(std::move(socket)) {}
   boost::beast::tcp_stream stream;
   bool busy = false;
+  bool no_delay = false;  // TCP_NODELAY set (once per connection, on its first streamed answer)
 };
 
 struct ServerMetrics {
