@@ -19,7 +19,7 @@ APT_BUILD := g++ cmake ninja-build ccache pkg-config git \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libpq-dev libsodium-dev libre2-dev libyaml-cpp-dev libcli11-dev zlib1g-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libicu-dev
-APT_RUN := postgresql-15 openssl procps awscli
+APT_RUN := postgresql-15 openssl ca-certificates procps awscli
 # Node.js + npm (the OIDC test's clients come from npm): Debian's packages only when no node is
 # installed; a NodeSource nodejs (which bundles npm and conflicts with Debian's npm package)
 # is left alone. openid-client 6 and jose 6 need Node >= 20 and Debian 12's nodejs is 18: then

@@ -1,5 +1,7 @@
 #pragma once
-// HTTP/1.1 client for service-to-service calls (plain HTTP inside the private network).
+// HTTP/1.1 client for service-to-service calls (plain HTTP inside the private network) and
+// for HTTPS endpoints outside it (e.g. a Cognito user pool's JWKS). https:// URLs use TLS 1.2+
+// with certificate and host name verification that cannot be switched off: see tls.hpp.
 //
 // Keeps a pool of idle keep-alive connections per host:port. Idempotent requests
 // (GET, HEAD, PUT, DELETE, OPTIONS) are retried on a fresh connection when the connection
@@ -27,11 +29,15 @@ struct ClientOptions {
   int max_retries = 2;
   size_t max_response_bytes = 16 * 1024 * 1024;
   std::string user_agent = "dts";
+  // https:// only: a PEM file of extra trusted CA certificates (a private CA), trusted in
+  // addition to the system store. Check it at start-up with http::check_ca_file (tls.hpp);
+  // if it is unusable, every https:// request fails with kInvalidArgument.
+  std::string ca_file;
 };
 
 struct ClientRequest {
   std::string method = "GET";
-  std::string url;  // http://host:port/path?query
+  std::string url;  // http://host:port/path?query or https://...
   Headers headers;
   std::string body;
   std::optional<std::chrono::milliseconds> timeout;  // overrides request_timeout
@@ -42,7 +48,8 @@ class Client {
   Client(boost::asio::any_io_executor executor, ClientOptions options = {});
   ~Client();
 
-  // Errors: kInvalidArgument (bad URL), kUnavailable (connect/IO failure after retries),
+  // Errors: kInvalidArgument (bad URL, unusable ca_file), kUnavailable (connect/IO failure
+  // after retries; a refused TLS certificate, not retried),
   // kDeadlineExceeded (timeout), kPayloadTooLarge (response over the limit).
   // Any HTTP status, including 4xx/5xx, is a successful Result.
   boost::asio::awaitable<Result<Response>> request(ClientRequest request);

@@ -58,6 +58,7 @@ Authenticator::Authenticator(asio::any_io_executor executor, std::shared_ptr<Pep
         o.connect_timeout = config.jwks_timeout;
         o.max_response_bytes = 1024 * 1024;  // a JWKS is a few KB
         o.max_retries = 1;
+        o.ca_file = config.jwks_ca_file;  // https:// JWKS: a private CA besides the system's
         return o;
       }()) {}
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/http/tls.hpp"
 #include "common/log.hpp"
 
 namespace dts::gateway::pep {
@@ -19,6 +20,12 @@ bool is_loopback_url(std::string_view url) {
     }
   }
   return false;
+}
+
+// Issuers and JWKS URLs: https://, or plain http:// on loopback only. A JWKS fetched in
+// clear text over a network lets anyone on the path substitute the keys and mint tokens.
+bool acceptable_key_url(std::string_view url) {
+  return (url.substr(0, 8) == "https://" && url.size() > 8) || is_loopback_url(url);
 }
 
 std::string strip_trailing_slash(std::string s) {
@@ -61,10 +68,13 @@ EnforcerConfig read_enforcer_config(config::Reader& r) {
     ic.issuer = issuers[i];
     ic.jwks_url =
         i < jwks.size() ? jwks[i] : strip_trailing_slash(issuers[i]) + "/.well-known/jwks.json";
-    if (ic.jwks_url.rfind("http://", 0) != 0) {
-      // The kit's client speaks plain HTTP only; a Cognito pool's https JWKS is reached
-      // through a local forward proxy or sidecar (documented in README.md).
-      r.add_error("GATEWAY_JWKS_URLS: " + ic.jwks_url + " must be an http:// URL");
+    if (!acceptable_key_url(ic.issuer)) {
+      r.add_error("GATEWAY_JWT_ISSUERS: " + ic.issuer +
+                  " must be an https:// URL (plain http:// only on loopback)");
+    }
+    if (!acceptable_key_url(ic.jwks_url)) {
+      r.add_error("GATEWAY_JWKS_URLS: " + ic.jwks_url +
+                  " must be an https:// URL (plain http:// only on loopback)");
     }
     all_loopback = all_loopback && is_loopback_url(ic.jwks_url);
     c.issuers.push_back(std::move(ic));
@@ -97,6 +107,11 @@ EnforcerConfig read_enforcer_config(config::Reader& r) {
   c.jwks_policy.max_age = std::chrono::duration_cast<std::chrono::seconds>(
       r.duration("GATEWAY_JWKS_MAX_AGE", std::chrono::hours(1)));
   c.jwks_timeout = r.duration("GATEWAY_JWKS_TIMEOUT", std::chrono::seconds(2));
+  c.jwks_ca_file = r.string("GATEWAY_JWKS_CA_FILE", "");
+  if (!c.jwks_ca_file.empty()) {
+    auto checked = http::check_ca_file(c.jwks_ca_file);
+    if (!checked.ok()) r.add_error("GATEWAY_JWKS_CA_FILE: " + checked.error().message());
+  }
 
   c.policy_url = r.string("POLICY_URL", "");
   if (!c.policy_url.empty()) {

@@ -5,7 +5,13 @@
 //   GATEWAY_JWT_ISSUERS      comma-separated trusted "iss" values (default: the local
 //                            identity's default pool, http://127.0.0.1:9001/us-east-1_DTSlocal)
 //   GATEWAY_JWKS_URLS        comma-separated JWKS URLs, one per issuer in the same order
-//                            (default: <issuer>/.well-known/jwks.json for each)
+//                            (default: <issuer>/.well-known/jwks.json for each). Issuers and
+//                            JWKS URLs must be https:// (fetched with certificate and host
+//                            name verification, common/http/tls.hpp); plain http:// only on
+//                            loopback (the local identity), since a JWKS fetched in clear
+//                            text lets anyone on the path substitute the signing keys
+//   GATEWAY_JWKS_CA_FILE     PEM file of extra trusted CAs for https JWKS URLs (a private CA);
+//                            the system trust store is always used
 //   GATEWAY_JWT_CLIENT_IDS   comma-separated accepted app client ids ("client_id" of access
 //                            tokens), or "*"; required unless every issuer is on loopback
 //   GATEWAY_JWT_CLOCK_SKEW, GATEWAY_JWT_CACHE_SIZE, GATEWAY_JWKS_MIN_REFRESH,
@@ -44,6 +50,7 @@ struct EnforcerConfig {
   size_t token_cache_entries = 10'000;
   jwt::KeyCachePolicy jwks_policy{std::chrono::seconds(30), std::chrono::seconds(3600)};
   std::chrono::milliseconds jwks_timeout{2'000};
+  std::string jwks_ca_file;  // extra trusted CAs for https:// JWKS URLs (empty = system only)
   std::string realm = "dts";
 
   // Authorization: a local bundle directory (hot-reloaded) or a remote PDP.

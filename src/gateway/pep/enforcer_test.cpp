@@ -280,12 +280,44 @@ TEST_F(EnforcerTest, ConfigFromEnvironment) {
   {
     config::Reader r(config::Env(std::map<std::string, std::string>{
         {"GATEWAY_JWT_ISSUERS", "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc"},
-        {"GATEWAY_JWKS_URLS", "http://jwks-proxy.internal/eu-west-1_abc/jwks.json"},
     }));
-    read_enforcer_config(r);
+    EnforcerConfig c = read_enforcer_config(r);
     ASSERT_FALSE(r.finish().ok());
+    EXPECT_EQ(r.finish().error().message().find("GATEWAY_JWKS_URLS"), std::string::npos)
+        << "a Cognito pool's https JWKS is fetched directly";
     EXPECT_NE(r.finish().error().message().find("GATEWAY_JWT_CLIENT_IDS is required"),
               std::string::npos);
+    ASSERT_EQ(c.issuers.size(), 1u);
+    EXPECT_EQ(c.issuers[0].jwks_url,
+              "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/.well-known/jwks.json");
+  }
+  {
+    // Keys fetched in clear text over a network could be substituted: refused, whether the
+    // issuer or an explicit JWKS URL is plain http:// off loopback. Loopback may be http.
+    config::Reader r(config::Env(std::map<std::string, std::string>{
+        {"GATEWAY_JWT_ISSUERS",
+         "http://idp.internal/pool,https://cognito-idp.eu-west-1.amazonaws.com/p,"
+         "http://localhost:9001/p"},
+        {"GATEWAY_JWKS_URLS",
+         "https://idp.internal/jwks,http://jwks-proxy.internal/jwks.json,"
+         "http://localhost:9001/p/.well-known/jwks.json"},
+        {"GATEWAY_JWT_CLIENT_IDS", "c1"},
+        {"GATEWAY_JWKS_CA_FILE", "/nonexistent/ca.pem"},
+    }));
+    read_enforcer_config(r);
+    auto st = r.finish();
+    ASSERT_FALSE(st.ok());
+    const std::string& m = st.error().message();
+    EXPECT_NE(m.find("GATEWAY_JWT_ISSUERS: http://idp.internal/pool must be an https:// URL"),
+              std::string::npos)
+        << m;
+    EXPECT_NE(m.find("GATEWAY_JWKS_URLS: http://jwks-proxy.internal/jwks.json must be"),
+              std::string::npos)
+        << m;
+    EXPECT_EQ(m.find("localhost"), std::string::npos) << m;
+    EXPECT_NE(m.find("GATEWAY_JWKS_CA_FILE: CA file '/nonexistent/ca.pem' cannot be read"),
+              std::string::npos)
+        << m;
   }
   {
     config::Reader r(config::Env(std::map<std::string, std::string>{
@@ -304,7 +336,7 @@ TEST_F(EnforcerTest, ConfigFromEnvironment) {
   }
   {
     config::Reader r(config::Env(std::map<std::string, std::string>{
-        {"GATEWAY_JWT_ISSUERS", "http://a,http://b"},
+        {"GATEWAY_JWT_ISSUERS", "https://a,https://b"},
         {"GATEWAY_JWT_CLIENT_IDS", "c1,c2"},
         {"DTS_INTERNAL_KEY", std::string(32, 'k')},
         {"POLICY_URL", "http://127.0.0.1:8181/"},
@@ -312,7 +344,8 @@ TEST_F(EnforcerTest, ConfigFromEnvironment) {
     EnforcerConfig c = read_enforcer_config(r);
     EXPECT_TRUE(r.finish().ok());
     ASSERT_EQ(c.issuers.size(), 2u);
-    EXPECT_EQ(c.issuers[1].jwks_url, "http://b/.well-known/jwks.json");
+    EXPECT_EQ(c.issuers[1].jwks_url, "https://b/.well-known/jwks.json");
+    EXPECT_TRUE(c.jwks_ca_file.empty());
     EXPECT_EQ(c.issuers[1].client_ids, (std::vector<std::string>{"c1", "c2"}));
     EXPECT_FALSE(c.issuers[1].any_client);
     EXPECT_EQ(c.policy_url, "http://127.0.0.1:8181");
