@@ -144,6 +144,17 @@ TEST_F(AuthzMatrix, PublicAndSignedInRoutes) {
   EXPECT_TRUE(call("GET", "/api/core/me", no_groups).allow);
   EXPECT_TRUE(call("GET", "/api/billing/plans", idp_.token_for({"tenant:x:viewer"})).allow);
   EXPECT_EQ(call("GET", "/api/core/me", "").status, 401);
+  // A signed-in-only route with a tenant the caller has no role in: allowed, but the gateway
+  // does not vouch for that tenant; its own tenant is passed on.
+  std::string acme_admin = idp_.token_for({"tenant:acme:admin"});
+  Decision foreign = call("GET", "/api/core/me", acme_admin, "globex");
+  ASSERT_TRUE(foreign.allow) << foreign.detail;
+  EXPECT_EQ(foreign.tenant, "");
+  EXPECT_EQ(header_of(foreign, "X-Dts-Tenant"), "");
+  Decision own = call("GET", "/api/core/me", acme_admin, "acme");
+  ASSERT_TRUE(own.allow) << own.detail;
+  EXPECT_EQ(header_of(own, "X-Dts-Tenant"), "acme");
+  EXPECT_EQ(header_of(call("GET", "/api/core/me", acme_admin), "X-Dts-Tenant"), "acme");
   // Unknown route: deny.
   EXPECT_EQ(call("GET", "/api/nothing", idp_.token_for({"tenant:acme:admin"})).status, 403);
 }

@@ -265,7 +265,8 @@ asio::awaitable<Decision> Enforcer::enforce(const RequestView& request) const {
   d.detail = pd.reason;
   if (principal) {
     d.principal = principal->subject;
-    d.tenant = tenant;
+    // The policy allowed the request; the tenant is vouched for only if the caller is in it.
+    if (holds_tenant(principal.get(), tenant)) d.tenant = tenant;
   }
   std::string groups = principal ? encode_groups(principal->groups) : std::string();
   add_identity_headers(d, groups, request.method, request.path, request.request_id);

@@ -74,6 +74,22 @@ std::string resolve_tenant(std::optional<std::string_view> requested, const Prin
   return {};
 }
 
+bool holds_tenant(const Principal* p, std::string_view tenant) {
+  if (p == nullptr || tenant.empty()) {
+    return false;
+  }
+  if (p->claims.is_object()) {
+    const Value* claim = p->claims.find(Value::string("custom:tenant_id"));
+    if (claim != nullptr && claim->is_string() && claim->as_string() == tenant) {
+      return true;
+    }
+  }
+  for (const auto& g : p->groups) {
+    if (tenant_of_group(g) == tenant) return true;
+  }
+  return false;
+}
+
 rego::Array path_segments(std::string_view path) {
   rego::Array out;
   size_t start = 0;

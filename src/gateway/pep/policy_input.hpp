@@ -67,6 +67,12 @@ bool valid_tenant_id(std::string_view id);
 // validated. Empty when none applies.
 std::string resolve_tenant(std::optional<std::string_view> requested, const Principal* principal);
 
+// Whether the principal belongs to `tenant`: a `tenant:<tenant>:<role>` group or a
+// custom:tenant_id claim naming it. Only then does the gateway vouch for the tenant in
+// X-Dts-Tenant; on routes open to any signed-in user (e.g. GET /api/core/me) a named tenant
+// the caller has no role in is not passed on as if it were theirs.
+bool holds_tenant(const Principal* principal, std::string_view tenant);
+
 // Path segments, percent-decoded (a segment with a malformed escape is kept as sent).
 rego::Array path_segments(std::string_view path);
 
