@@ -37,8 +37,9 @@ namespace {
 using ServerStream = beast::ssl_stream<beast::tcp_stream>;
 
 asio::awaitable<void> serve(ServerStream stream, TlsTestServer::Handler& handler,
-                            std::atomic<long>& delay_ms, std::atomic<bool>& stall,
-                            std::atomic<int>& failed_handshakes, std::atomic<int>& requests) {
+                            std::atomic<long>& delay_ms, std::atomic<long>& idle_ms,
+                            std::atomic<bool>& stall, std::atomic<int>& failed_handshakes,
+                            std::atomic<int>& requests) {
   boost::system::error_code ec;
   auto& tcp_layer = beast::get_lowest_layer(stream);
   if (stall) {
@@ -61,7 +62,7 @@ asio::awaitable<void> serve(ServerStream stream, TlsTestServer::Handler& handler
   }
   beast::flat_buffer buffer;
   for (;;) {
-    tcp_layer.expires_after(std::chrono::seconds(5));
+    tcp_layer.expires_after(std::chrono::milliseconds(idle_ms.load()));
     bhttp::request<bhttp::string_body> in;
     co_await bhttp::async_read(stream, buffer, in, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;
@@ -115,7 +116,7 @@ TlsTestServer::TlsTestServer(const IssuedCert& cert, Handler handler)
           ++connections_;
           ServerStream stream(std::move(socket), state_->ctx);
           asio::co_spawn(state_->ioc,
-                         serve(std::move(stream), state_->handler, delay_ms_, stall_,
+                         serve(std::move(stream), state_->handler, delay_ms_, idle_ms_, stall_,
                                failed_handshakes_, requests_),
                          asio::detached);
         }

@@ -33,6 +33,8 @@ class TlsTestServer {
 
   // Each response waits this long before it is written.
   void set_response_delay(std::chrono::milliseconds delay) { delay_ms_ = delay.count(); }
+  // How long a kept-alive connection may idle before the server closes it (default 5 s).
+  void set_idle_timeout(std::chrono::milliseconds idle) { idle_ms_ = idle.count(); }
   // Accept TCP connections but never answer the TLS handshake.
   void set_stall_handshake(bool stall) { stall_ = stall; }
 
@@ -46,6 +48,7 @@ class TlsTestServer {
   std::thread thread_;
   uint16_t port_ = 0;
   std::atomic<long> delay_ms_{0};
+  std::atomic<long> idle_ms_{5000};
   std::atomic<bool> stall_{false};
   std::atomic<int> connections_{0};
   std::atomic<int> failed_handshakes_{0};
