@@ -47,7 +47,7 @@ struct Client::Impl {
   ClientOptions options;
   mutable std::mutex mu;
   std::map<std::string, std::deque<Connection>> idle;
-  // Built at the first https:// request, so plain-HTTP clients never load the trust store.
+  // Taken at the first https:// request, so plain-HTTP clients never load the trust store.
   std::optional<Result<std::shared_ptr<asio::ssl::context>>> tls_context;
 
   Connection take_idle(const std::string& key) {
@@ -70,7 +70,7 @@ struct Client::Impl {
 
   Result<std::shared_ptr<asio::ssl::context>> tls() {
     std::lock_guard lock(mu);
-    if (!tls_context) tls_context.emplace(detail::make_client_context(options.ca_file, true));
+    if (!tls_context) tls_context.emplace(detail::shared_client_context(options.ca_file));
     return *tls_context;
   }
 

@@ -8,6 +8,8 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <map>
+#include <mutex>
 
 #include "common/http/tls.hpp"
 
@@ -63,6 +65,19 @@ Result<std::shared_ptr<asio::ssl::context>> make_client_context(const std::strin
     }
   }
   return ctx;
+}
+
+Result<std::shared_ptr<asio::ssl::context>> shared_client_context(const std::string& ca_file) {
+  // weak_ptr: a context lives as long as a Client uses it, and nothing OpenSSL-owned is left
+  // for static destruction at exit.
+  static std::mutex mu;
+  static std::map<std::string, std::weak_ptr<asio::ssl::context>> contexts;
+  std::lock_guard lock(mu);
+  auto& slot = contexts[ca_file];
+  if (auto live = slot.lock()) return live;
+  auto made = make_client_context(ca_file, true);
+  if (made.ok()) slot = *made;
+  return made;
 }
 
 Result<void> prepare_connection(SSL* ssl, const std::string& host) {

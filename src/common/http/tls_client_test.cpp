@@ -1,6 +1,8 @@
 // https:// in the kit's HTTP client against a real TLS server (testing/tls_test_server.hpp)
 // with certificates from a throwaway CA generated at test time (testing/test_pki.hpp).
 
+#include "common/http/detail/tls_client.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -245,6 +247,16 @@ TEST(HttpsClient, PooledConnectionClosedByTheServerIsReplaced) {
   EXPECT_EQ(out[1]->body, "GET /2 ");
   EXPECT_EQ(server.connections(), 2);
   EXPECT_EQ(server.requests(), 2) << "the dead connection was dropped before use, not retried";
+}
+
+TEST(HttpsClient, TrustStoreIsLoadedOncePerCaFileWhileInUse) {
+  TestCa ca;
+  auto a = detail::shared_client_context(ca.cert_file());
+  auto b = detail::shared_client_context(ca.cert_file());
+  auto system_only = detail::shared_client_context("");
+  ASSERT_TRUE(a.ok() && b.ok() && system_only.ok());
+  EXPECT_EQ(a->get(), b->get());
+  EXPECT_NE(a->get(), system_only->get()) << "a context per CA file";
 }
 
 TEST(HttpsClient, CaFileIsChecked) {

@@ -20,6 +20,12 @@ namespace dts::http::detail {
 Result<std::shared_ptr<boost::asio::ssl::context>> make_client_context(const std::string& ca_file,
                                                                        bool use_system_store);
 
+// make_client_context(ca_file, true), shared by every Client of the process that uses the
+// same ca_file while any of them is alive: loading the system trust store costs 40-80 ms of
+// CPU (OpenSSL 3 parses the whole bundle), too much to repeat per Client.
+Result<std::shared_ptr<boost::asio::ssl::context>> shared_client_context(
+    const std::string& ca_file);
+
 // Sets up one connection before its handshake: SNI and the name the certificate must carry
 // (DNS names: subject alternative names, no partial wildcards), or for an IP literal the
 // IP address SAN and no SNI (RFC 6066 forbids addresses there).
