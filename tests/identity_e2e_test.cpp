@@ -18,6 +18,7 @@
 
 #include "cli/child_process.hpp"
 #include "common/http/testing/raw_socket.hpp"
+#include "common/http/testing/test_server.hpp"
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
@@ -68,7 +69,7 @@ Output run(const std::string& program, const std::vector<std::string>& args,
 
 class IdentityStack {
  public:
-  IdentityStack() {
+  explicit IdentityStack(const std::map<std::string, std::string>& extra_env = {}) {
     home_ = fs::temp_directory_path() / ("dts-id-" + std::to_string(getpid()));
     fs::remove_all(home_);
     fs::create_directories(home_ / "awshome");
@@ -89,6 +90,7 @@ class IdentityStack {
                 {"DTS_IDENTITY_IDENTITY_MAX_FAILED_PER_USER", "4"},
                 {"DTS_IDENTITY_IDENTITY_RESET_CODE_TTL", "2s"},
                 {"DTS_IDENTITY_IDENTITY_ISSUER_BASE", "http://127.0.0.1:" + std::to_string(port_)}};
+    for (const auto& [k, v] : extra_env) spec.env[k] = v;
     auto child = ChildProcess::spawn(spec);
     EXPECT_TRUE(child.ok());
     process_.emplace(std::move(child).value());
@@ -445,6 +447,112 @@ TEST(IdentityE2E, AwsCliDrivesTheCognitoApi) {
   }
   EXPECT_EQ(wins, 1);
   EXPECT_EQ(exists, 5);
+}
+
+// Trigger hooks on an HTTP server in this process: each path answers what the test set and
+// records the bodies it received.
+class HookServer {
+ public:
+  HookServer() {
+    for (std::string path : {"/post-confirmation", "/pre-token"}) {
+      server_.router().add("POST", path, [this, path](http::Request& req) -> boost::asio::awaitable<Result<http::Response>> {
+        std::lock_guard lock(mutex_);
+        seen_.push_back(path + " " + std::string(req.header("X-Dts-Trigger-Source")) + " " + req.body);
+        auto [status, body] = answers_[path];
+        co_return http::Response::text(body, status == 0 ? 200 : status, "application/json");
+      });
+    }
+    server_.start();
+  }
+  std::string url(const std::string& path) const { return server_.url(path); }
+  void answer(const std::string& path, unsigned status, std::string body) {
+    std::lock_guard lock(mutex_);
+    answers_[path] = {status, std::move(body)};
+  }
+  std::vector<std::string> seen() {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+
+ private:
+  http::testing::TestServer server_;
+  std::mutex mutex_;
+  std::map<std::string, std::pair<unsigned, std::string>> answers_;
+  std::vector<std::string> seen_;
+};
+
+std::string jwt_payload(const std::string& token) {
+  size_t a = token.find('.'), b = token.rfind('.');
+  if (a == std::string::npos || b == a) return {};
+  std::string part = token.substr(a + 1, b - a - 1);
+  std::string out;
+  int val = 0, bits = -8;
+  for (char ch : part) {
+    int d = ch >= 'A' && ch <= 'Z' ? ch - 'A' : ch >= 'a' && ch <= 'z' ? ch - 'a' + 26
+            : ch >= '0' && ch <= '9' ? ch - '0' + 52 : ch == '-' ? 62 : ch == '_' ? 63 : -1;
+    if (d < 0) break;
+    val = (val << 6) + d;
+    bits += 6;
+    if (bits >= 0) {
+      out.push_back(static_cast<char>((val >> bits) & 0xFF));
+      bits -= 8;
+    }
+  }
+  return out;
+}
+
+// The Lambda-trigger role through the real binary and the aws CLI: a failing
+// post-confirmation hook fails ConfirmSignUp with Cognito's error and the user stays
+// UNCONFIRMED; once it succeeds the same code confirms; the pre-token-generation hook's claim
+// is in the ID token InitiateAuth returns.
+TEST(IdentityE2E, AwsCliWithTriggerHooks) {
+  ASSERT_TRUE(fs::exists(kAws)) << "Debian's awscli is required (make test installs it)";
+  HookServer hooks;
+  hooks.answer("/post-confirmation", 500, R"({"errorMessage":"tenant service unavailable"})");
+  hooks.answer("/pre-token", 200,
+               R"({"response":{"claimsOverrideDetails":{"claimsToAddOrOverride":{"custom:plan":"pro"}}}})");
+  IdentityStack stack(
+      {{"DTS_IDENTITY_IDENTITY_TRIGGER_POST_CONFIRMATION_URL", hooks.url("/post-confirmation")},
+       {"DTS_IDENTITY_IDENTITY_TRIGGER_PRE_TOKEN_GENERATION_URL", hooks.url("/pre-token")},
+       {"DTS_IDENTITY_IDENTITY_TRIGGER_SIGNING_KEY", "e2e-trigger-signing-key-0123456789abcdef"}});
+  ASSERT_TRUE(stack.wait_for("all services ready", 180s)) << stack.log();
+
+  Output up = stack.aws({"sign-up", "--client-id", kClientId, "--username", "hooked", "--password",
+                         "Passw0rd!", "--user-attributes", "Name=email,Value=hooked@example.com"});
+  ASSERT_EQ(up.status, 0) << up.text;
+  std::string code = stack.mailbox_code("hooked", "confirm_sign_up");
+  ASSERT_EQ(code.size(), 6u) << stack.log();
+  Output refused = stack.aws({"confirm-sign-up", "--client-id", kClientId, "--username", "hooked",
+                              "--confirmation-code", code});
+  EXPECT_EQ(error_type(refused), "UserLambdaValidationException") << refused.text;
+  EXPECT_NE(refused.text.find("PostConfirmation failed with error tenant service unavailable."),
+            std::string::npos)
+      << refused.text;
+  Output state = stack.aws({"admin-get-user", "--user-pool-id", kPoolId, "--username", "hooked"});
+  ASSERT_EQ(state.status, 0) << state.text;
+  EXPECT_EQ(str(json_of(state), {"UserStatus"}), "UNCONFIRMED");
+
+  hooks.answer("/post-confirmation", 200, "{}");
+  Output confirmed = stack.aws({"confirm-sign-up", "--client-id", kClientId, "--username", "hooked",
+                                "--confirmation-code", code});
+  ASSERT_EQ(confirmed.status, 0) << confirmed.text << stack.log();
+  Output signin = stack.aws({"initiate-auth", "--client-id", kClientId, "--auth-flow",
+                             "USER_PASSWORD_AUTH", "--auth-parameters",
+                             "USERNAME=hooked,PASSWORD=Passw0rd!"});
+  ASSERT_EQ(signin.status, 0) << signin.text;
+  std::string payload = jwt_payload(str(json_of(signin), {"AuthenticationResult", "IdToken"}));
+  EXPECT_NE(payload.find("\"custom:plan\":\"pro\""), std::string::npos) << payload;
+
+  hooks.answer("/pre-token", 200, "not json");
+  Output garbled = stack.aws({"initiate-auth", "--client-id", kClientId, "--auth-flow",
+                              "USER_PASSWORD_AUTH", "--auth-parameters",
+                              "USERNAME=hooked,PASSWORD=Passw0rd!"});
+  EXPECT_EQ(error_type(garbled), "InvalidLambdaResponseException") << garbled.text;
+
+  auto seen = hooks.seen();
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_EQ(seen[0].rfind("/post-confirmation PostConfirmation_ConfirmSignUp {", 0), 0u) << seen[0];
+  EXPECT_EQ(seen[2].rfind("/pre-token TokenGeneration_Authentication {", 0), 0u) << seen[2];
 }
 
 }  // namespace

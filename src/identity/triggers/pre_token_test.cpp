@@ -146,7 +146,7 @@ TEST(PreTokenGeneration, FailingHookIssuesNoTokenAndStoresNoSession) {
     };
     std::vector<Case> cases = {
         {500, R"({"errorMessage":"tenant suspended"})", 0ms, kUserLambdaValidation},
-        {200, "{}", 1000ms, kUnexpectedLambda},
+        {200, "{}", 3000ms, kUnexpectedLambda},
         {200, "{\"pad\":\"" + std::string(4096, 'x') + "\"}", 0ms, kInvalidLambdaResponse},
         {200, "{\"response\":", 0ms, kInvalidLambdaResponse},
         // V1 claim values must be strings.

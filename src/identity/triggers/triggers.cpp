@@ -58,14 +58,12 @@ std::string region_of(std::string_view pool_id) {
 }  // namespace
 
 Triggers::Triggers(boost::asio::any_io_executor executor, TriggerOptions options)
-    : options_(std::move(options)) {
-  http::ClientOptions client_options;
-  client_options.connect_timeout = std::min(options_.timeout, std::chrono::milliseconds(2000));
-  client_options.request_timeout = options_.timeout;
-  client_options.max_response_bytes = options_.max_response_bytes;
-  client_options.max_retries = 0;  // a hook is not idempotent by contract: one call per step
-  client_options.user_agent = "dts-identity-triggers";
-  client_ = std::make_unique<http::Client>(std::move(executor), client_options);
+    : options_(std::move(options)), executor_(std::move(executor)) {
+  client_options_.connect_timeout = std::min(options_.timeout, std::chrono::milliseconds(2000));
+  client_options_.request_timeout = options_.timeout;
+  client_options_.max_response_bytes = options_.max_response_bytes;
+  client_options_.max_retries = 0;  // a hook is not idempotent by contract: one call per step
+  client_options_.user_agent = "dts-identity-triggers";
 }
 
 js::object Triggers::base_event(std::string_view version, std::string_view source, const User& user,
@@ -93,7 +91,11 @@ Task<Result<js::object>> Triggers::invoke(std::string trigger, std::string url, 
   request.headers.set(kSignatureHeader, sign(options_.signing_key, unix_now(), request.body));
   request.timeout = options_.timeout;
   auto start = std::chrono::steady_clock::now();
-  Result<http::Response> reply = co_await client_->request(std::move(request));
+  // A fresh connection per call: a POST cannot be retried, and a pooled keep-alive connection
+  // that the hook server closes just as it is reused would fail the step (seen in the e2e
+  // test as a timeout). A loopback/LAN connect costs far less than the hook itself.
+  http::Client client(executor_, client_options_);
+  Result<http::Response> reply = co_await client.request(std::move(request));
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                   start)
                 .count();

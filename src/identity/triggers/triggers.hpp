@@ -31,7 +31,6 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <chrono>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -92,7 +91,8 @@ class Triggers {
                                            boost::json::object event);
 
   TriggerOptions options_;
-  std::unique_ptr<http::Client> client_;
+  boost::asio::any_io_executor executor_;
+  http::ClientOptions client_options_;
 };
 
 }  // namespace dts::identity::triggers

@@ -68,7 +68,7 @@ TEST(Triggers, FailingPostConfirmationLeavesTheUserUnconfirmedAndTheCodeUsable) 
     hook.answer(403, "");
     auto plain = co_await a.confirm_sign_up(*client, "bob", code);
     EXPECT_EQ(message_of(plain), "PostConfirmation failed with error HTTP 403.");
-    hook.answer(200, "{}", 1000ms);  // slower than the 500 ms timeout
+    hook.answer(200, "{}", 3000ms);  // slower than the 1.5 s timeout
     auto slow = co_await a.confirm_sign_up(*client, "bob", code);
     EXPECT_EQ(type_of(slow), kUnexpectedLambda);
     EXPECT_EQ(message_of(slow), "PostConfirmation invocation failed due to error TimeoutError.");
