@@ -1,5 +1,6 @@
 #include "identity/config.hpp"
 
+#include "common/http/tls.hpp"
 #include "identity/triggers/signature.hpp"
 
 namespace dts::identity {
@@ -126,10 +127,12 @@ Config read_config(config::Reader& r) {
   auto& t = c.triggers;
   t.post_confirmation_url = r.url("IDENTITY_TRIGGER_POST_CONFIRMATION_URL", "");
   t.pre_token_generation_url = r.url("IDENTITY_TRIGGER_PRE_TOKEN_GENERATION_URL", "");
-  for (const auto* url : {&t.post_confirmation_url, &t.pre_token_generation_url}) {
-    if (!url->empty() && url->rfind("http://", 0) != 0) {
-      // The hooks use the platform's plain-HTTP client (private network, signed requests).
-      r.add_error("IDENTITY_TRIGGER_*_URL: only http:// endpoints are supported, got \"" + *url + "\"");
+  // http:// (private network; the signature authenticates the call) or https:// (TLS with
+  // certificate verification, IDENTITY_TRIGGER_CA_FILE for a private CA).
+  t.ca_file = r.string("IDENTITY_TRIGGER_CA_FILE", "");
+  if (!t.ca_file.empty()) {
+    if (auto checked = http::check_ca_file(t.ca_file); !checked.ok()) {
+      r.add_error("IDENTITY_TRIGGER_CA_FILE: " + checked.error().message());
     }
   }
   t.pre_token_generation_version =

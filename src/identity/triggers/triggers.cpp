@@ -64,6 +64,7 @@ Triggers::Triggers(boost::asio::any_io_executor executor, TriggerOptions options
   client_options_.max_response_bytes = options_.max_response_bytes;
   client_options_.max_retries = 0;  // a hook is not idempotent by contract: one call per step
   client_options_.user_agent = "dts-identity-triggers";
+  client_options_.ca_file = options_.ca_file;
 }
 
 js::object Triggers::base_event(std::string_view version, std::string_view source, const User& user,

@@ -51,6 +51,7 @@ struct TriggerOptions {
   std::chrono::milliseconds timeout{5000};  // Cognito's fixed Lambda trigger timeout
   size_t max_response_bytes = 64 * 1024;
   std::string signing_key;  // >= kMinKeyBytes when any URL is set
+  std::string ca_file;      // https:// hooks: extra trusted CA certificates (PEM)
 };
 
 // Cognito's trigger sources used here.
