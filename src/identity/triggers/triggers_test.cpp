@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/http/testing/test_pki.hpp"
+#include "common/http/testing/tls_test_server.hpp"
 #include "identity/triggers/test_hook.hpp"
 
 namespace dts::identity::triggers {
@@ -152,6 +154,44 @@ TEST(Triggers, UnreachableHookIsUnexpectedLambdaException) {
     EXPECT_EQ(message_of(r), "PostConfirmation invocation failed due to error ConnectionError.");
     EXPECT_EQ(co_await status_of(env, *client, "dee"), UserStatus::kUnconfirmed);
   });
+}
+
+TEST(Triggers, HttpsHookIsVerifiedAgainstTheConfiguredCa) {
+  http::testing::TestCa ca;
+  std::mutex mu;
+  std::vector<std::pair<std::string, std::string>> seen;  // body, signature
+  http::testing::TlsTestServer tls(ca.issue(), [&](const http::Request& req) {
+    std::lock_guard lock(mu);
+    seen.emplace_back(req.body, std::string(req.header(kSignatureHeader)));
+    return http::Response::text("{}", 200, "application/json");
+  });
+  TriggerOptions o;
+  o.post_confirmation_url = tls.url("/hook");
+  o.signing_key = kKey;
+  o.timeout = 3000ms;
+  std::string db = identity::testing::migrated_database();
+  pg::block_on([&](pg::Executor ex) -> pg::Awaitable<void> {
+    {
+      // Without the private CA the certificate is refused: the step fails, nothing changes.
+      Env untrusted(ex, db, o);
+      auto client = co_await spa(untrusted);
+      CO_ASSERT_OK(client);
+      CO_ASSERT_OK(co_await untrusted.accounts().sign_up(*client, "tls", "Passw0rd!",
+                                                         email("tls@example.com")));
+      std::string code = untrusted.code("confirm_sign_up");
+      auto refused = co_await untrusted.accounts().confirm_sign_up(*client, "tls", code);
+      EXPECT_EQ(type_of(refused), kUnexpectedLambda);
+      EXPECT_EQ(co_await status_of(untrusted, *client, "tls"), UserStatus::kUnconfirmed);
+      TriggerOptions trusted_options = o;
+      trusted_options.ca_file = ca.cert_file();
+      Env trusted(ex, db, trusted_options);
+      CO_ASSERT_OK(co_await trusted.accounts().confirm_sign_up(*client, "tls", code));
+      EXPECT_EQ(co_await status_of(trusted, *client, "tls"), UserStatus::kConfirmed);
+    }
+  });
+  std::lock_guard lock(mu);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_TRUE(verify(kKey, seen[0].second, seen[0].first, std::chrono::system_clock::now()).ok());
 }
 
 }  // namespace
