@@ -40,6 +40,18 @@ uint16_t free_port() {
   return ntohs(addr.sin_port);
 }
 
+// Whether something accepts TCP connections on 127.0.0.1:port.
+bool accepts(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+
 class GatewayProcess {
  public:
   GatewayProcess(const fs::path& config, uint16_t port, uint16_t admin_port,
@@ -66,6 +78,16 @@ class GatewayProcess {
       process_->signal(SIGKILL);
       for (int i = 0; i < 100 && !process_->try_wait(); ++i) std::this_thread::sleep_for(10ms);
     }
+  }
+  // Both listeners up: the first "listening" line may be the admin listener's, logged just
+  // before the public one binds.
+  bool wait_listening(uint16_t port, uint16_t admin_port) {
+    if (!wait_for("\"listening\"")) return false;
+    for (int i = 0; i < 500; ++i) {
+      if (accepts(port) && accepts(admin_port)) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
   }
   bool wait_for(const std::string& text, std::chrono::milliseconds timeout = 10s) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -141,7 +163,7 @@ TEST_F(GatewayE2E, ServesReloadsAndStops) {
   write_config(a_.address());
   uint16_t port = free_port(), admin = free_port();
   GatewayProcess gw(dir_ / "gateway.yaml", port, admin);
-  ASSERT_TRUE(gw.wait_for("\"listening\"")) << gw.log();
+  ASSERT_TRUE(gw.wait_listening(port, admin)) << gw.log();
   Reply r = get_until(port, "/api/status/200", "a");
   EXPECT_EQ(r.status, 200) << r.head << gw.log();
   EXPECT_EQ(r.body, "a");
@@ -188,7 +210,7 @@ TEST_F(GatewayE2E, ProtectedRulesGoThroughThePep) {
                              "protected: true, action: {forward: g}}\n");
   uint16_t port = free_port(), admin = free_port();
   GatewayProcess gw(dir_ / "gateway.yaml", port, admin);
-  ASSERT_TRUE(gw.wait_for("\"listening\"")) << gw.log();
+  ASSERT_TRUE(gw.wait_listening(port, admin)) << gw.log();
   ASSERT_EQ(get_until(port, "/api/status/200", "a").body, "a") << gw.log();
   int before = a_.requests();
   Reply anonymous = send(port, "GET", "/api/core/datasets", "X-Dts-Principal: admin\r\n");

@@ -10,8 +10,9 @@ namespace {
 asio::awaitable<EnforcementResult> enforce(const pep::Enforcer* enforcer,
                                            const http::Request& req, std::string path,
                                            std::string upstream_path) {
+  // The policy sees the public path; the signature covers the path the service receives.
   pep::RequestView view{req.method, path, req.remote_address, req.request_id,
-                        pep::RequestView::lookup(req.headers)};
+                        pep::RequestView::lookup(req.headers), upstream_path};
   pep::Decision d = co_await enforcer->enforce(view);
   EnforcementResult out;
   out.allow = d.allow;
@@ -26,16 +27,6 @@ asio::awaitable<EnforcementResult> enforce(const pep::Enforcer* enforcer,
       out.response_headers.set("Retry-After", std::to_string(d.retry_after_s));
     }
     co_return out;
-  }
-  // The internal signature covers the path as the service receives it.
-  if (upstream_path != path) {
-    Status resigned = enforcer->resign(d, req.method, upstream_path, req.request_id);
-    if (!resigned.ok()) {
-      out.allow = false;
-      out.status = 500;
-      out.detail = "cannot sign the forwarded identity";
-      co_return out;
-    }
   }
   for (const auto& [name, value] : d.upstream_headers) out.upstream_headers.set(name, value);
   co_return out;

@@ -269,7 +269,9 @@ asio::awaitable<Decision> Enforcer::enforce(const RequestView& request) const {
     if (holds_tenant(principal.get(), tenant)) d.tenant = tenant;
   }
   std::string groups = principal ? encode_groups(principal->groups) : std::string();
-  add_identity_headers(d, groups, request.method, request.path, request.request_id);
+  add_identity_headers(d, groups, request.method,
+                       request.signed_path.empty() ? request.path : request.signed_path,
+                       request.request_id);
   for (auto& h : pd.headers) {
     d.upstream_headers.push_back(std::move(h));
   }

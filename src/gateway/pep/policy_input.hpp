@@ -49,6 +49,9 @@ struct RequestView {
   std::string_view request_id;
   // Header lookup by case-insensitive name; nullopt when absent.
   std::function<std::optional<std::string_view>(std::string_view)> header;
+  // The path the service will receive (after a rule's strip_prefix), which the internal
+  // signature covers; empty = `path`. Signing it here saves a second HMAC per request.
+  std::string_view signed_path = {};
 
   // A lookup over kit headers (the Headers object must outlive the view).
   static std::function<std::optional<std::string_view>(std::string_view)> lookup(
