@@ -33,6 +33,7 @@
 #include "gateway/pep/test_support.hpp"
 #include "gateway/testing/authz_spec.hpp"
 #include "gateway/testing/harness.hpp"
+#include "loopback.hpp"
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
@@ -46,17 +47,7 @@ using pep::testing::kInternalKey;
 using testing::Reply;
 using testing::send;
 
-uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+using dts::e2e::free_port;
 
 // What one request looked like when it reached a stand-in.
 struct Seen {

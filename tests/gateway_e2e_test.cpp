@@ -17,6 +17,7 @@
 
 #include "cli/child_process.hpp"
 #include "gateway/testing/harness.hpp"
+#include "loopback.hpp"
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
@@ -28,29 +29,8 @@ using testing::Reply;
 using testing::send;
 using testing::Upstream;
 
-uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// Whether something accepts TCP connections on 127.0.0.1:port.
-bool accepts(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(port);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
+using dts::e2e::accepts;
+using dts::e2e::free_port;
 
 class GatewayProcess {
  public:

@@ -25,6 +25,7 @@
 #include "identity/password.hpp"
 #include "identity/store.hpp"
 #include "identity/username.hpp"
+#include "loopback.hpp"
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
@@ -46,17 +47,7 @@ constexpr const char* kEmail = "ada@example.com";
 constexpr const char* kTenant = "tenant-42";
 constexpr int kCodeTtlSeconds = 3;
 
-uint16_t free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
+using dts::e2e::free_port;
 
 Status seed(const std::string& db) {
   return pg::block_on([&](pg::Executor ex) -> pg::Awaitable<Status> {
