@@ -1,9 +1,13 @@
 #include "common/ids.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace dts::ids {
 namespace {
@@ -16,6 +20,40 @@ TEST(IdsRandomHex, LengthAndAlphabet) {
   ASSERT_EQ(h.size(), 200u);
   EXPECT_EQ(h.find_first_not_of("0123456789abcdef"), std::string::npos);
   EXPECT_NE(random_hex(16), random_hex(16));
+}
+
+// Request ids come from a per-thread pool of CSPRNG bytes (ids.cpp): a forked child must not
+// hand out the ids its parent's pool still holds, and threads must not share a pool.
+TEST(IdsRequestId, ForkedChildDoesNotReplayTheParentsPool) {
+  (void)new_request_id();  // fill this thread's pool
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const std::string id = new_request_id();
+    (void)!::write(fds[1], id.data(), id.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  const std::string parent_next = new_request_id();
+  char buf[64] = {};
+  const ssize_t n = ::read(fds[0], buf, sizeof buf);
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_EQ(n, 32);
+  EXPECT_NE(std::string(buf, 32), parent_next) << "the child replayed the parent's pool";
+}
+
+TEST(IdsRequestId, ThreadsDrawDifferentIds) {
+  std::vector<std::string> ids(8);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    threads.emplace_back([&ids, i] { ids[i] = new_request_id(); });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
 }
 
 TEST(IdsRequestId, NewIdsAreValidAndUnique) {
