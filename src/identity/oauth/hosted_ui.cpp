@@ -223,25 +223,46 @@ Task<Response> Provider::signup_page(Request& req) {
   co_return form_page(page, req.header("Cookie"));
 }
 
-Task<Response> Provider::signup(Request& req) {
+struct Provider::FormPost {
+  Params form;
+  AuthorizeParams params;
+  std::optional<AppClient> client;
+  std::optional<Response> refusal;
+};
+
+Task<Provider::FormPost> Provider::read_form_post(Request& req, bool step_enabled) {
+  FormPost post;
   auto form = is_form(req) ? http::parse_form(req.body) : std::nullopt;
   if (!form) {
-    co_return error_page("Invalid request", "The form is malformed.", 400);
+    post.refusal = error_page("Invalid request", "The form is malformed.", 400);
+    co_return post;
   }
-  AuthorizeParams params = AuthorizeParams::from(*form);
-  std::optional<AppClient> client = co_await find_client(params.client_id);
-  AuthorizeCheck check = check_authorize(params, client);
-  if (check.outcome != AuthorizeCheck::Outcome::kOk || !deps_.sign_up) {
-    co_return error_page("Invalid request", check.description, 400);
+  post.form = std::move(*form);
+  post.params = AuthorizeParams::from(post.form);
+  post.client = co_await find_client(post.params.client_id);
+  AuthorizeCheck check = check_authorize(post.params, post.client);
+  if (check.outcome != AuthorizeCheck::Outcome::kOk || !step_enabled) {
+    post.refusal = error_page("Invalid request", check.description, 400);
+    co_return post;
   }
   Status csrf = csrf_.check(cookie_value(req.header("Cookie"), kCsrfCookie),
-                            first(*form, kCsrfField), now_seconds());
+                            first(post.form, kCsrfField), now_seconds());
   if (!csrf.ok()) {
-    co_return error_page("Request refused", csrf.error().message() + ".", 403);
+    post.refusal = error_page("Request refused", csrf.error().message() + ".", 403);
   }
-  std::string username = first(*form, "username");
-  std::string email = first(*form, "email");
-  std::string password = first(*form, "password");
+  co_return post;
+}
+
+Task<Response> Provider::signup(Request& req) {
+  FormPost post = co_await read_form_post(req, static_cast<bool>(deps_.sign_up));
+  if (post.refusal) {
+    co_return std::move(*post.refusal);
+  }
+  const AuthorizeParams& params = post.params;
+  const std::optional<AppClient>& client = post.client;
+  std::string username = first(post.form, "username");
+  std::string email = first(post.form, "email");
+  std::string password = first(post.form, "password");
   Page page;
   page.form.client_name = client->name;
   page.form.hidden = params.to_params();
@@ -273,23 +294,14 @@ Task<Response> Provider::signup(Request& req) {
 }
 
 Task<Response> Provider::confirm(Request& req) {
-  auto form = is_form(req) ? http::parse_form(req.body) : std::nullopt;
-  if (!form) {
-    co_return error_page("Invalid request", "The form is malformed.", 400);
+  FormPost post = co_await read_form_post(req, static_cast<bool>(deps_.confirm));
+  if (post.refusal) {
+    co_return std::move(*post.refusal);
   }
-  AuthorizeParams params = AuthorizeParams::from(*form);
-  std::optional<AppClient> client = co_await find_client(params.client_id);
-  AuthorizeCheck check = check_authorize(params, client);
-  if (check.outcome != AuthorizeCheck::Outcome::kOk || !deps_.confirm) {
-    co_return error_page("Invalid request", check.description, 400);
-  }
-  Status csrf = csrf_.check(cookie_value(req.header("Cookie"), kCsrfCookie),
-                            first(*form, kCsrfField), now_seconds());
-  if (!csrf.ok()) {
-    co_return error_page("Request refused", csrf.error().message() + ".", 403);
-  }
-  std::string username = first(*form, "username");
-  std::string code = first(*form, "code");
+  const AuthorizeParams& params = post.params;
+  const std::optional<AppClient>& client = post.client;
+  std::string username = first(post.form, "username");
+  std::string code = first(post.form, "code");
   Page page;
   page.form.client_name = client->name;
   page.form.hidden = params.to_params();

@@ -155,16 +155,11 @@ Task<Response> Provider::revoke(Request& req) {
   if (!form) {
     co_return error_response(invalid_request("malformed form body"));
   }
-  auto creds = read_client_credentials(req.header("Authorization"), *form);
-  if (!creds.ok()) {
-    co_return error_response(creds.error().code() == Code::kUnauthenticated
-                                 ? invalid_client(creds.error().message(), true)
-                                 : invalid_request(creds.error().message()));
+  auto authenticated = co_await authenticated_client(req, *form);
+  if (auto* refusal = std::get_if<Response>(&authenticated)) {
+    co_return std::move(*refusal);
   }
-  auto client = co_await find_client(creds->client_id);
-  if (!client || !authenticate_client(*client, *creds).ok()) {
-    co_return error_response(invalid_client("client authentication failed", creds->via_basic));
-  }
+  const AppClient* client = &std::get<AppClient>(authenticated);
   std::string token = first(*form, "token");
   if (token.empty()) {
     co_return error_response(invalid_request("token is required"));

@@ -20,6 +20,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "common/http/message.hpp"
 #include "common/http/router.hpp"
@@ -91,7 +92,15 @@ class Provider {
 
  private:
   struct Page;
+  struct FormPost;
   Task<std::optional<AppClient>> find_client(const std::string& id);
+  // The start of the hosted sign-up and confirmation posts: the form, its authorize
+  // parameters checked again, its CSRF token. A set `refusal` is the answer to send.
+  Task<FormPost> read_form_post(http::Request& req, bool step_enabled);
+  // Token and revoke requests: the client's credentials (Basic or form) checked against the
+  // registered client; either that client or the OAuth error answer to send.
+  Task<std::variant<AppClient, http::Response>> authenticated_client(const http::Request& req,
+                                                                     const Params& form);
   http::Response form_page(const Page& page, std::string_view cookie_header);
   Task<http::Response> token_authorization_code(const AppClient& client, const Params& form);
   Task<http::Response> token_refresh(const AppClient& client, const Params& form);

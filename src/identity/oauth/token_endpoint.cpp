@@ -62,6 +62,21 @@ Response tokens_response(const IssuedTokens& t) {
 
 }  // namespace
 
+Task<std::variant<AppClient, Response>> Provider::authenticated_client(const Request& req,
+                                                                      const Params& form) {
+  auto creds = read_client_credentials(req.header("Authorization"), form);
+  if (!creds.ok()) {
+    co_return error_response(creds.error().code() == Code::kUnauthenticated
+                                 ? invalid_client(creds.error().message(), true)
+                                 : invalid_request(creds.error().message()));
+  }
+  auto client = co_await find_client(creds->client_id);
+  if (!client || !authenticate_client(*client, *creds).ok()) {
+    co_return error_response(invalid_client("client authentication failed", creds->via_basic));
+  }
+  co_return std::move(*client);
+}
+
 Task<Response> Provider::token(Request& req) {
   if (!http::iequals(req.header("Content-Type").substr(0, 33), "application/x-www-form-urlencoded")) {
     co_return error_response(invalid_request("body must be application/x-www-form-urlencoded"));
@@ -79,16 +94,11 @@ Task<Response> Provider::token(Request& req) {
   if (grant.empty()) {
     co_return error_response(invalid_request("grant_type is required"));
   }
-  auto creds = read_client_credentials(req.header("Authorization"), *form);
-  if (!creds.ok()) {
-    co_return error_response(creds.error().code() == Code::kUnauthenticated
-                                 ? invalid_client(creds.error().message(), true)
-                                 : invalid_request(creds.error().message()));
+  auto authenticated = co_await authenticated_client(req, *form);
+  if (auto* refusal = std::get_if<Response>(&authenticated)) {
+    co_return std::move(*refusal);
   }
-  auto client = co_await find_client(creds->client_id);
-  if (!client || !authenticate_client(*client, *creds).ok()) {
-    co_return error_response(invalid_client("client authentication failed", creds->via_basic));
-  }
+  const AppClient* client = &std::get<AppClient>(authenticated);
   if (grant == "authorization_code") {
     co_return co_await token_authorization_code(*client, *form);
   }
