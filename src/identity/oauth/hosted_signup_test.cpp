@@ -75,24 +75,27 @@ TEST(HostedSignUp, FormsSignUpAndConfirmAndRefuseBrokenPosts) {
         [](std::string_view p) { return "http://127.0.0.1:9001/" + std::string(p); });
     Accounts& accounts = env.accounts();
     Provider provider(
-        Provider::Deps{
-            env.store(), codes, keys, issuer, *kek, {},
-            [&accounts](const AppClient& c, std::string username, std::string email,
-                        std::string password) -> Task<Status> {
-              Attributes attributes;
-              attributes["email"] = std::move(email);
-              auto created = co_await accounts.sign_up(c, std::move(username),
-                                                       std::move(password), attributes);
-              if (!created.ok()) co_return created.error();
-              co_return ok_status();
-            },
-            [&accounts](const AppClient& c, std::string username,
-                        std::string code) -> Task<Status> {
-              co_return co_await accounts.confirm_sign_up(c, std::move(username),
-                                                          std::move(code));
-            }},
-        ProviderOptions{.public_url = "http://127.0.0.1:9001",
-                        .default_pool_id = client->pool_id});
+        Provider::Deps{env.store(),
+                       codes,
+                       keys,
+                       issuer,
+                       *kek,
+                       {},
+                       [&accounts](const AppClient& c, std::string username, std::string email,
+                                   std::string password) -> Task<Status> {
+                         Attributes attributes;
+                         attributes["email"] = std::move(email);
+                         auto created = co_await accounts.sign_up(c, std::move(username),
+                                                                  std::move(password), attributes);
+                         if (!created.ok()) co_return created.error();
+                         co_return ok_status();
+                       },
+                       [&accounts](const AppClient& c, std::string username,
+                                   std::string code) -> Task<Status> {
+                         co_return co_await accounts.confirm_sign_up(c, std::move(username),
+                                                                     std::move(code));
+                       }},
+        ProviderOptions{.public_url = "http://127.0.0.1:9001", .default_pool_id = client->pool_id});
 
     http::Request get;
     get.method = "GET";
