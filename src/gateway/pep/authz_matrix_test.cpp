@@ -195,13 +195,17 @@ TEST_F(AuthzMatrix, UpstreamIdentityIsSignedForTheService) {
   EXPECT_TRUE(signer.verify_request(upstream, now).ok());
   upstream.headers.set("X-Dts-Tenant", "globex");
   EXPECT_FALSE(signer.verify_request(upstream, now).ok()) << "tenant swapped after signing";
-  // A rewritten upstream path is re-signed by the gateway.
+  // A rewritten upstream path (a rule's strip_prefix) is what the gateway signs.
   upstream.headers.set("X-Dts-Tenant", "acme");
   upstream.path = "/jobs";
   EXPECT_FALSE(signer.verify_request(upstream, now).ok());
-  ASSERT_TRUE(enforcer_->resign(d, "POST", "/jobs", r.request_id).ok());
-  for (const auto& [k, v] : d.upstream_headers) upstream.headers.set(k, v);
+  r.signed_path = "/jobs";
+  Decision stripped = enforce(ioc_, *enforcer_, r);
+  ASSERT_TRUE(stripped.allow) << stripped.detail;
+  for (const auto& [k, v] : stripped.upstream_headers) upstream.headers.set(k, v);
   EXPECT_TRUE(signer.verify_request(upstream, now).ok());
+  upstream.path = "/api/core/jobs";
+  EXPECT_FALSE(signer.verify_request(upstream, now).ok()) << "the policy's path is not signed";
 }
 
 TEST_F(AuthzMatrix, DeniedDecisionsRenderProblemJson) {

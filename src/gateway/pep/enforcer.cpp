@@ -49,13 +49,6 @@ std::string decision_key(uint64_t revision, const RequestView& request, const st
   return k;
 }
 
-std::string header_value(const Decision& d, std::string_view name) {
-  for (const auto& [k, v] : d.upstream_headers) {
-    if (http::iequals(k, name)) return v;
-  }
-  return {};
-}
-
 }  // namespace
 
 std::string encode_groups(const std::vector<std::string>& groups) {
@@ -136,28 +129,6 @@ void Enforcer::add_identity_headers(Decision& d, const std::string& groups, std:
       d.upstream_headers.emplace_back(internal_auth::kSignatureHeader, *sig);
     }
   }
-}
-
-Status Enforcer::resign(Decision& d, std::string_view method, std::string_view upstream_path,
-                        std::string_view request_id) const {
-  if (!d.allow) {
-    return failed_precondition("only an allowed decision carries a signature");
-  }
-  if (!config_.signer) {
-    return ok_status();
-  }
-  std::string groups = header_value(d, internal_auth::kGroupsHeader);
-  internal_auth::SignedFields f{method, upstream_path, d.principal, d.tenant, groups, request_id};
-  auto sig = config_.signer->sign(f, std::chrono::system_clock::now());
-  if (!sig.ok()) {
-    return sig.error();
-  }
-  for (auto& [k, v] : d.upstream_headers) {
-    if (http::iequals(k, internal_auth::kSignatureHeader)) {
-      v = *sig;
-    }
-  }
-  return ok_status();
 }
 
 asio::awaitable<Decision> Enforcer::enforce(const RequestView& request) const {

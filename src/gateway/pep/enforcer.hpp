@@ -90,11 +90,6 @@ class Enforcer {
   // number of issuers with keys.
   boost::asio::awaitable<size_t> warm_up() const;
 
-  // Re-signs an allowed decision for a rewritten upstream path or method (the signature
-  // covers method and path exactly as the service receives them).
-  Status resign(Decision& decision, std::string_view method, std::string_view upstream_path,
-                std::string_view request_id) const;
-
   // Local policy bundle state (active revision, last error) for health endpoints.
   policy::pdp::BundleStatus policy_status() const;
   const EnforcerConfig& config() const { return config_; }

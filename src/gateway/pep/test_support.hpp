@@ -167,6 +167,7 @@ struct Req {
   std::string path = "/api/core/datasets";
   std::string ip = "192.0.2.1";
   std::string request_id = "0123456789abcdef0123456789abcdef";
+  std::string signed_path;  // the path the service receives, when a rule rewrites it
   http::Headers headers;
 
   Req& bearer(const std::string& token) {
@@ -174,7 +175,7 @@ struct Req {
     return *this;
   }
   RequestView view() const {
-    return RequestView{method, path, ip, request_id, RequestView::lookup(headers)};
+    return RequestView{method, path, ip, request_id, RequestView::lookup(headers), signed_path};
   }
 };
 
