@@ -26,7 +26,7 @@ APT_RUN := postgresql-15 openssl ca-certificates procps awscli
 # npm's own `node` package (a Node 20 binary from the npm registry) goes into npm's global bin.
 APT_NODE := nodejs npm
 NODE_MIN_MAJOR := 20
-APT_BENCH := wrk hyperfine nginx-light curl haproxy
+APT_BENCH := wrk hyperfine nginx-light curl haproxy python3
 APT_FUZZ := clang-14 libclang-rt-14-dev
 
 .PHONY: help deps deps-bench deps-fuzz configure build test test-unit test-sanitize up bench fuzz clean format
